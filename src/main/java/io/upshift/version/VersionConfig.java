@@ -1,0 +1,26 @@
+package io.upshift.version;
+
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * The manifest of a platform version: its services, their images and dependencies.
+ * {@code zeroDowntime} is false for a version that cannot be rolled live (null means true).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record VersionConfig(String version, List<ServiceSpec> services, Boolean zeroDowntime, String releaseNotes) {
+
+    public VersionConfig {
+        services = services == null ? List.of() : List.copyOf(services);
+    }
+
+    public boolean allowsZeroDowntime() {
+        return zeroDowntime == null || zeroDowntime;
+    }
+
+    public Optional<ServiceSpec> service(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}
