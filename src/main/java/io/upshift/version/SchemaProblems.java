@@ -1,0 +1,163 @@
+package io.upshift.version;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.ValidationMessage;
+
+/**
+ * Turns the schema validator's messages ({@code $.services[2].name: does not match the regex
+ * pattern ^[a-z0-9]…}) into what an operator can act on
+ * ({@code services[2].name: "Auth" is not a valid DNS-1123 label (…)}).
+ */
+final class SchemaProblems {
+
+    static final String LABEL_RULE = "is not a valid DNS-1123 label (lowercase letters, digits and '-', "
+            + "starting and ending with a letter or digit, at most 63 characters)";
+    static final String SUBDOMAIN_RULE = "is not a valid DNS-1123 subdomain (lowercase labels of letters, digits and '-' "
+            + "separated by '.', at most 253 characters)";
+    static final String IMAGE_RULE = "is not a valid image reference (name:tag or name@sha256:digest)";
+    static final String VERSION_RULE = "is not a version of four numeric segments such as 5.1.2.04";
+
+    private final Set<String> topFields;
+    private final Set<String> serviceFields;
+
+    SchemaProblems(JsonNode schema) {
+        this.topFields = fieldNames(schema.path("properties"));
+        this.serviceFields = fieldNames(schema.path("$defs").path("service").path("properties"));
+    }
+
+    Problem translate(ValidationMessage m, JsonNode root) {
+        List<Object> path = path(m.getInstanceLocation());
+        JsonNode node = at(root, path);
+        String field = fieldName(path);
+        String message = switch (m.getType()) {
+            case "required" -> "missing required field \"" + argument(m) + "\"";
+            case "additionalProperties" -> unknownField(path, argument(m));
+            case "type" -> "must be " + expected(path, field) + ", got " + kind(node);
+            case "pattern", "maxLength" -> rule(field, node, m);
+            case "minItems" -> "services".equals(field) && path.size() == 1
+                    ? "must list at least one service" : stripPath(m.getMessage());
+            case "uniqueItems" -> "lists " + repeated(node) + " more than once";
+            case "const" -> "must be " + quote(m.getSchemaNode()) + ", got " + quoteOrKind(node);
+            default -> stripPath(m.getMessage());
+        };
+        return new Problem(path, message);
+    }
+
+    /** {@code $.services[2].name} as {@code [services, 2, name]}. */
+    static List<Object> path(JsonNodePath p) {
+        List<Object> path = new ArrayList<>(p.getNameCount());
+        for (int i = 0; i < p.getNameCount(); i++) {
+            path.add(p.getElement(i));
+        }
+        return path;
+    }
+
+    static JsonNode at(JsonNode root, List<Object> path) {
+        JsonNode node = root;
+        for (Object e : path) {
+            node = e instanceof Integer i ? node.path(i) : node.path((String) e);
+        }
+        return node;
+    }
+
+    /** The field a path ends in: {@code dependsOn[]} for an item of dependsOn, {@code services[]} for a service. */
+    private static String fieldName(List<Object> path) {
+        if (path.isEmpty()) {
+            return "";
+        }
+        Object last = path.get(path.size() - 1);
+        if (last instanceof Integer) {
+            return path.size() > 1 ? path.get(path.size() - 2) + "[]" : "[]";
+        }
+        return (String) last;
+    }
+
+    private String unknownField(List<Object> path, String name) {
+        Set<String> known = path.isEmpty() ? topFields : serviceFields;
+        String suggestion = Suggestions.closest(name, known)
+                .map(s -> " (did you mean \"" + s + "\"?)")
+                .orElse("; allowed: " + String.join(", ", known));
+        return "unknown field \"" + name + "\"" + suggestion;
+    }
+
+    private static String expected(List<Object> path, String field) {
+        return switch (field) {
+            case "services" -> "an array of services";
+            case "services[]" -> "a service (an object with name and image)";
+            case "dependsOn" -> "an array of service names";
+            case "dependsOn[]" -> "a service name (a string)";
+            case "zeroDowntime" -> "true or false";
+            case "version" -> "a string such as \"5.1.2.04\"";
+            default -> "a string";
+        };
+    }
+
+    private static String rule(String field, JsonNode node, ValidationMessage m) {
+        String rule = switch (field) {
+            case "version" -> VERSION_RULE;
+            case "image" -> IMAGE_RULE;
+            case "name", "namespace", "container" -> LABEL_RULE;
+            case "deployment" -> SUBDOMAIN_RULE;
+            default -> null;
+        };
+        return rule == null ? stripPath(m.getMessage()) : quote(node) + " " + rule;
+    }
+
+    private static String repeated(JsonNode array) {
+        Set<JsonNode> seen = new HashSet<>();
+        Set<String> repeated = new LinkedHashSet<>();
+        array.forEach(item -> {
+            if (!seen.add(item)) {
+                repeated.add(quote(item));
+            }
+        });
+        return String.join(", ", repeated);
+    }
+
+    private static String argument(ValidationMessage m) {
+        if (m.getProperty() != null) {
+            return m.getProperty();
+        }
+        Object[] args = m.getArguments();
+        return args != null && args.length > 0 ? String.valueOf(args[0]) : "?";
+    }
+
+    /** A value as the user wrote it, JSON-quoted and cut short when long. */
+    static String quote(JsonNode node) {
+        String text = node.toString();
+        return text.length() > 80 ? text.substring(0, 77) + "…" : text;
+    }
+
+    private static String quoteOrKind(JsonNode node) {
+        return node.isValueNode() ? quote(node) : kind(node);
+    }
+
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING, BINARY -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT, POJO -> "an object";
+            case NULL, MISSING -> "nothing (null)";
+        };
+    }
+
+    private static String stripPath(String message) {
+        int colon = message.indexOf(": ");
+        return message.startsWith("$") && colon > 0 ? message.substring(colon + 2) : message;
+    }
+
+    private static Set<String> fieldNames(JsonNode properties) {
+        Set<String> names = new LinkedHashSet<>();
+        properties.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
