@@ -1,0 +1,16 @@
+package io.upshift.config;
+
+import io.upshift.web.ResponseHeaders;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+
+/** HTTP server pieces: which headers may leave in a response. */
+@Configuration
+public class HttpConfiguration implements CamelConfiguration {
+
+    @BindToRegistry("responseHeaders")
+    public ResponseHeaders responseHeaders() {
+        return new ResponseHeaders();
+    }
+}

@@ -1,0 +1,68 @@
+package io.upshift.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upshift.intake.DocumentKind;
+import io.upshift.intake.ErrorBodies;
+import io.upshift.intake.InboxArchive;
+import io.upshift.intake.SizeLimit;
+import io.upshift.version.ImportGuard;
+import io.upshift.version.VersionConfigParser;
+import io.upshift.version.VersionStore;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
+
+/**
+ * Beans of the intake: parsing, storing and archiving version configurations and requests.
+ * They are lazy so that the beans they take (mappers, data source) are bound first, whatever
+ * order the configuration classes are scanned in.
+ */
+@Configuration
+public class IntakeConfiguration implements CamelConfiguration {
+
+    @BindToRegistry(value = "versionParser", lazy = true)
+    public VersionConfigParser versionParser(@BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
+        return new VersionConfigParser(json, yaml, maxBytes);
+    }
+
+    @BindToRegistry(value = "versionStore", lazy = true)
+    public VersionStore versionStore(@BeanInject("dataSource") DataSource dataSource,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock) {
+        return new VersionStore(dataSource, json, clock);
+    }
+
+    @BindToRegistry(value = "documentKind", lazy = true)
+    public DocumentKind documentKind(@BeanInject("yamlMapper") ObjectMapper yaml) {
+        return new DocumentKind(yaml);
+    }
+
+    @BindToRegistry(value = "inboxArchive", lazy = true)
+    public InboxArchive inboxArchive(@PropertyInject("upshift.inbox.dir") String inboxDir,
+            @BeanInject("jsonMapper") ObjectMapper json) {
+        return new InboxArchive(Path.of(inboxDir), json);
+    }
+
+    /** Until the upgrade pipeline binds its own guard, every import is allowed. */
+    @BindToRegistry(value = "importGuard", lazy = true)
+    public ImportGuard importGuard() {
+        return config -> { };
+    }
+
+    @BindToRegistry(value = "errorBodies", lazy = true)
+    public ErrorBodies errorBodies(@BeanInject("inboxArchive") InboxArchive archive) {
+        return new ErrorBodies(archive);
+    }
+
+    @BindToRegistry(value = "intakeLimit", lazy = true)
+    public SizeLimit intakeLimit(@PropertyInject("upshift.intake.max-bytes") long maxBytes) {
+        return new SizeLimit(maxBytes);
+    }
+}
