@@ -1,0 +1,43 @@
+package io.upshift.upgrade;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** How an upgrade is rolled: live ({@code zero-downtime}) or with the platform scaled down ({@code downtime}). */
+public enum UpgradeMode {
+    ZERO_DOWNTIME("zero-downtime"),
+    DOWNTIME("downtime");
+
+    private final String json;
+
+    UpgradeMode(String json) {
+        this.json = json;
+    }
+
+    @JsonValue
+    public String json() {
+        return json;
+    }
+
+    /** Accepts {@code zero-downtime}, {@code ZERO_DOWNTIME}, {@code Downtime}…; null stays null (the default is the caller's choice). */
+    @JsonCreator
+    public static UpgradeMode parse(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String normalized = raw.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        for (UpgradeMode mode : values()) {
+            if (mode.json.equals(normalized)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("\"" + raw + "\" is not an upgrade mode (zero-downtime or downtime)");
+    }
+
+    @Override
+    public String toString() {
+        return json;
+    }
+}
