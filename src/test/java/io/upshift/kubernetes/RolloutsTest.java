@@ -149,7 +149,7 @@ class RolloutsTest {
         StepResult down = run(step("auth", V2, StepAction.SCALE_DOWN), new CopyOnWriteArrayList<>());
         assertThat(down.replicas()).isZero();
         assertThat(Sandbox.get(client, "auth").getStatus().getReplicas()).isNull();
-        assertThat(run(step("auth", V2, StepAction.SCALE_DOWN), List.of()).outcome())
+        assertThat(run(step("auth", V2, StepAction.SCALE_DOWN), new CopyOnWriteArrayList<>()).outcome())
                 .isEqualTo(StepOutcome.ALREADY_AT_TARGET);
         StepResult up = run(step("auth", V2, StepAction.SCALE_UP), new CopyOnWriteArrayList<>());
         assertThat(up.replicas()).isEqualTo(3);
@@ -181,7 +181,7 @@ class RolloutsTest {
     @Test
     void brokenImageTimesOutWithTheConditionMessageAndKeepsTheOldPods() {
         Sandbox.create(client, "broken", 3, "broken", V1, 1);
-        assertThatThrownBy(() -> run(step("broken", "registry.upshift.local/x:broken-1", StepAction.ROLLING), List.of()))
+        assertThatThrownBy(() -> run(step("broken", "registry.upshift.local/x:broken-1", StepAction.ROLLING), new CopyOnWriteArrayList<>()))
                 .isInstanceOf(ExecutionException.class).cause()
                 .isInstanceOf(RolloutTimeoutException.class)
                 .hasMessageContaining("exceeded its progress deadline")
@@ -191,13 +191,13 @@ class RolloutsTest {
 
     @Test
     void missingDeploymentAndContainerAreTypedErrors() {
-        assertThatThrownBy(() -> run(step("nowhere", V2, StepAction.ROLLING), List.of()))
+        assertThatThrownBy(() -> run(step("nowhere", V2, StepAction.ROLLING), new CopyOnWriteArrayList<>()))
                 .cause().isInstanceOf(DeploymentNotFoundException.class)
                 .hasMessage("Deployment platform/nowhere not found");
         Sandbox.create(client, "web-console", 2, "console", V1, null);
         ServiceStep wrong = new ServiceStep("up-1", "5.1.2.04", "web-console", NS, "web-console", "ui", V2,
                 StepAction.ROLLING);
-        assertThatThrownBy(() -> run(wrong, List.of())).cause().isInstanceOf(ContainerNotFoundException.class)
+        assertThatThrownBy(() -> run(wrong, new CopyOnWriteArrayList<>())).cause().isInstanceOf(ContainerNotFoundException.class)
                 .hasMessage("Deployment platform/web-console has no container ui (it has console, sidecar)");
     }
 
