@@ -92,7 +92,9 @@ public class Rollouts extends ServiceSupport {
     /** Rolls the step's Deployment; the future fails with a {@link RolloutException}. */
     public CompletableFuture<StepResult> execute(ServiceStep step, RolloutListener listener) {
         try {
-            return new Run(step, listener == null ? LOG::info : listener).start();
+            // callers continue on a worker, never on the informer's event thread
+            return new Run(step, listener == null ? LOG::info : listener).start()
+                    .whenCompleteAsync((result, error) -> { }, api);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

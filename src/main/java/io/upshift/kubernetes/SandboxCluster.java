@@ -60,6 +60,8 @@ public class SandboxCluster extends ServiceSupport {
     public static final String CONTEXT = "upshift-sandbox";
 
     private static final Logger LOG = LoggerFactory.getLogger(SandboxCluster.class);
+    /** The mock server logs every request through java.util.logging; held so the level is not collected away. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private final Settings settings;
     private final ObjectMapper yamlMapper;
@@ -77,6 +79,7 @@ public class SandboxCluster extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new SandboxDispatcher(),
                 false);
         server.init(InetAddress.getLoopbackAddress(), settings.port());
