@@ -3,6 +3,7 @@ package io.upshift.kubernetes;
 import java.util.List;
 import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -99,5 +100,29 @@ public final class DeploymentRules {
     public static IntOrString intOrPercent(String setting) {
         String t = setting.trim();
         return t.matches("\\d+") ? new IntOrString(Integer.parseInt(t)) : new IntOrString(t);
+    }
+
+    /**
+     * Which container of the Deployment a service step changes: the one named {@code container},
+     * else the one named like the service, else the only one.
+     */
+    public static int containerIndex(Deployment d, String container, String service) {
+        List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
+        String wanted = container != null ? container : service;
+        for (int i = 0; i < containers.size(); i++) {
+            if (wanted.equals(containers.get(i).getName())) {
+                return i;
+            }
+        }
+        if (container == null && containers.size() == 1) {
+            return 0;
+        }
+        throw new ContainerNotFoundException(d.getMetadata().getNamespace(), d.getMetadata().getName(), wanted,
+                containers.stream().map(Container::getName).toList());
+    }
+
+    /** The image of the step's container (see {@link #containerIndex}). */
+    public static String image(Deployment d, String container, String service) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(containerIndex(d, container, service)).getImage();
     }
 }

@@ -207,18 +207,7 @@ public class Rollouts extends ServiceSupport {
         }
 
         private int containerIndex(Deployment d) {
-            List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
-            String wanted = step.container() != null ? step.container() : service();
-            for (int i = 0; i < containers.size(); i++) {
-                if (wanted.equals(containers.get(i).getName())) {
-                    return i;
-                }
-            }
-            if (step.container() == null && containers.size() == 1) {
-                return 0;
-            }
-            throw new ContainerNotFoundException(namespace, name, wanted,
-                    containers.stream().map(Container::getName).toList());
+            return DeploymentRules.containerIndex(d, step.container(), service());
         }
 
         private Container container(Deployment d) {
