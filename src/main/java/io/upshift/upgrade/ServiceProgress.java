@@ -32,8 +32,10 @@ public record ServiceProgress(String name, String namespace, String deployment, 
 
     public ServiceProgress finished(ServiceState newState, Integer newReplicas, Integer newMinAvailable, Instant at,
             String newMessage) {
-        Integer min = newMinAvailable == null ? minAvailable
-                : minAvailable == null ? newMinAvailable : Math.min(minAvailable, newMinAvailable);
+        Integer min = minAvailable;
+        if (newMinAvailable != null) {
+            min = min == null ? newMinAvailable : Integer.valueOf(Math.min(min, newMinAvailable));
+        }
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage, toImage,
                 newReplicas == null ? replicas : newReplicas, min, startedAt, at, newMessage);
     }

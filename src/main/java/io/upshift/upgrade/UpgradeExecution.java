@@ -162,7 +162,7 @@ public class UpgradeExecution extends ServiceSupport {
             return end(id, UpgradeState.SUCCEEDED, "the platform runs " + record.targetVersion());
         }
         String failure = record.services().stream().filter(s -> s.state() == ServiceState.FAILED)
-                .map(s -> s.name() + ": " + s.message()).findFirst().orElse("not every service reached its target");
+                .map(s -> s.message().startsWith(s.name() + ":") ? s.message() : s.name() + ": " + s.message()).findFirst().orElse("not every service reached its target");
         if (rollbackOnFailure && run != null) {
             store.update(id, r -> r.withMessage("rolling back: " + failure));
             store.log(id, "failed: " + failure + "; rolling back the services already changed, in reverse order");
