@@ -68,6 +68,11 @@ class UpgradeFailureTest extends UpshiftTestSupport {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(
                 () -> byName(body(get("/api/upgrades/" + id))).get("data-service").path("state").asText().equals("RUNNING"));
 
+        // the configuration of the version being rolled out cannot be overwritten meanwhile
+        HttpResponse<String> overwrite = post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
+        assertThat(overwrite.statusCode()).isEqualTo(409);
+        assertThat(body(overwrite).path("upgrade").asText()).isEqualTo(id);
+
         HttpResponse<String> stopped = postJson("/api/upgrades/" + id + "/stop", "");
         assertThat(stopped.statusCode()).isEqualTo(200);
         JsonNode record = body(stopped);
@@ -81,6 +86,7 @@ class UpgradeFailureTest extends UpshiftTestSupport {
         assertThat(body(get("/api/platform")).path("upgradeInProgress").isNull()).isTrue();
         assertThat(postJson("/api/upgrades/" + id + "/stop", "").statusCode()).isEqualTo(409);
         assertThat(get("/api/upgrades/" + id + "/logs").body()).contains("ended STOPPED: force stopped");
+        assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(200);
     }
 
     private static Map<String, JsonNode> byName(JsonNode record) {
