@@ -93,6 +93,26 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         return work.resolve("inbox");
     }
 
+    /**
+     * Drops a file into the inbox as an operator would (written beside it, then moved in) and
+     * waits until the inbox route has processed it and moved it out.
+     */
+    protected void drop(String name, byte[] content) throws Exception {
+        org.apache.camel.builder.NotifyBuilder processed = new org.apache.camel.builder.NotifyBuilder(context)
+                .fromRoute("intake-inbox")
+                .filter(org.apache.camel.builder.Builder.header("CamelFileName").isEqualTo(name)).whenDone(1).create();
+        Path tmp = work.resolve(name + ".part");
+        Files.write(tmp, content);
+        Files.createDirectories(inbox());
+        Files.move(tmp, inbox().resolve(name));
+        if (!processed.matches(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("the inbox did not process " + name);
+        }
+        // the file moves out of the inbox as the exchange completes
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> !Files.exists(inbox().resolve(name)));
+    }
+
     protected URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
     }

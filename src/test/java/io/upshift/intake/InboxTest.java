@@ -14,18 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Files dropped into the inbox folder, through the real file consumer and routes. */
 class InboxTest extends UpshiftTestSupport {
 
-    private void drop(String name, byte[] content) throws Exception {
-        NotifyBuilder processed = new NotifyBuilder(context).fromRoute("intake-inbox")
-                .filter(org.apache.camel.builder.Builder.header("CamelFileName").isEqualTo(name)).whenDone(1).create();
-        Path tmp = work.resolve(name + ".part");
-        Files.write(tmp, content);
-        Files.createDirectories(inbox());
-        Files.move(tmp, inbox().resolve(name));
-        assertThat(processed.matches(20, TimeUnit.SECONDS)).as("inbox processed " + name).isTrue();
-        // the file moves out of the inbox as the exchange completes
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !Files.exists(inbox().resolve(name)));
-    }
-
     @Test
     void importsAValidFileAndMovesItToDone() throws Exception {
         drop("platform.yaml", example("platform-5.1.2.04.yaml"));
