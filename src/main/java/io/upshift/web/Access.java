@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * <li>CSRF (double-submit token, Vert.x {@link CSRFHandler}) on POST/PUT/PATCH/DELETE with a
  *     session: cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN};</li>
  * <li>authorization: GET/HEAD for viewers and operators, everything else operators only;</li>
+ * <li>the user's name into request header {@code UpshiftUser} (a client's own is dropped);</li>
  * <li>{@code /auth/logout}, {@code /auth/me} and the console's static files.</li>
  * </ol>
  * Refusals are JSON {@code {"error":…}}: 401 (with {@code WWW-Authenticate: Basic} unless the
@@ -63,6 +64,8 @@ public class Access {
     public static final String SESSION_COOKIE = "upshift.session";
     public static final String CSRF_COOKIE = CSRFHandler.DEFAULT_COOKIE_NAME;
     public static final String CSRF_HEADER = CSRFHandler.DEFAULT_HEADER_NAME;
+    /** The authenticated user's name, as a header for the Camel routes (e.g. who stopped an upgrade). */
+    public static final String USER_HEADER = "UpshiftUser";
     public static final String LOGIN_PAGE = "/console/login.html";
 
     private static final Set<String> PUBLIC = Set.of("/observe/health", LOGIN_PAGE, "/console/login.js",
@@ -126,6 +129,7 @@ public class Access {
         int order = -100;
         router.route().order(order++).failureHandler(this::refusal);
         router.route().order(order++).handler(ctx -> {
+            ctx.request().headers().remove(USER_HEADER); // only this layer says who is calling
             if (hasAuthorizationHeader(ctx)) {
                 ctx.next();
             } else {
@@ -154,6 +158,12 @@ public class Access {
             ctx.put(CHECK, "role");
             ctx.user().authorizations().clear(directory.getId()); // the role as the file says now
             (READ_ONLY.contains(ctx.request().method()) ? readers : operators).handle(ctx);
+        });
+        router.route().order(order++).handler(ctx -> {
+            if (ctx.user() != null) {
+                ctx.request().headers().set(USER_HEADER, ctx.user().subject());
+            }
+            ctx.next();
         });
         router.post("/auth/logout").order(order++).handler(ctx -> {
             LOG.info("User '{}' logged off", ctx.user().subject());
