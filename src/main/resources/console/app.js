@@ -105,5 +105,10 @@ const Upshift = (() => {
     return user;
   }
 
-  return { api, json, el, message, stateBadge, time, duration, me, isFinal: (s) => FINAL.includes(s) };
+  /** An image as name:tag (its registry path in the tooltip): the part that changes in an upgrade. */
+  function image(ref) {
+    return el('td', { class: 'image', title: ref || '', text: ref ? ref.substring(ref.lastIndexOf('/') + 1) : '' });
+  }
+
+  return { api, json, el, message, stateBadge, time, duration, me, image, isFinal: (s) => FINAL.includes(s) };
 })();

@@ -2,7 +2,7 @@
 // live (GET …/logs?after=N), and Force stop with a confirmation.
 'use strict';
 (() => {
-  const { api, json, el, message, stateBadge, time, duration, me, isFinal } = Upshift;
+  const { api, json, el, message, stateBadge, time, duration, me, image, isFinal } = Upshift;
   const $ = (id) => document.getElementById(id);
   const id = new URLSearchParams(location.search).get('id');
   const base = '/api/upgrades/' + encodeURIComponent(id || '');
@@ -36,8 +36,8 @@
     $('services').replaceChildren(...(u.services || []).map((s) => el('tr', {},
       el('td', { text: s.name }),
       el('td', {}, stateBadge(s.state)),
-      el('td', { class: 'image', text: s.fromImage || '' }),
-      el('td', { class: 'image', text: s.toImage || '' }),
+      image(s.fromImage),
+      image(s.toImage),
       el('td', { text: s.minAvailable === null || s.minAvailable === undefined ? '–' : `${s.minAvailable} / ${s.replicas}` }),
       el('td', { text: s.message || '' }))));
     $('force-stop').hidden = !(operator && !isFinal(u.state));

@@ -24,13 +24,13 @@
     }
     const list = await json(response);
     rows.replaceChildren(...list.map((u) => el('tr', {},
-      el('td', {}, el('a', { href: 'detail.html?id=' + encodeURIComponent(u.id), text: u.id })),
-      el('td', { text: `${u.fromVersion} → ${u.targetVersion}` }),
+      el('td', { class: 'nowrap' }, el('a', { href: 'detail.html?id=' + encodeURIComponent(u.id), text: u.id })),
+      el('td', { class: 'nowrap', text: `${u.fromVersion} → ${u.targetVersion}` }),
       el('td', { text: u.requestedMode === u.mode ? u.mode : `${u.requestedMode || 'default'} → ${u.mode}`, title: u.modeReason || '' }),
       el('td', {}, stateBadge(u.state)),
       el('td', { text: u.trigger || '' }),
       el('td', { text: u.requestedBy || '' }),
-      el('td', { text: time(u.startedAt || u.createdAt) }),
+      el('td', { class: 'nowrap', text: time(u.startedAt || u.createdAt) }),
       el('td', { text: duration(u.startedAt, u.finishedAt) }))));
     if (!list.length) {
       rows.append(el('tr', {}, el('td', { colspan: 8, class: 'empty', text: page === 1 ? 'No upgrades yet.' : 'No older upgrades.' })));

@@ -2,7 +2,7 @@
 // the dry-run plan, accept the risk, start.
 'use strict';
 (() => {
-  const { api, json, el, message, me } = Upshift;
+  const { api, json, el, message, me, image } = Upshift;
   const $ = (id) => document.getElementById(id);
   let operator = false;
   let planOk = false;
@@ -76,13 +76,13 @@
     }
     const zero = body.mode === 'zero-downtime';
     message(verdict, zero ? 'ok' : 'info',
-      `${body.fromVersion} → ${body.targetVersion}: ${zero ? 'zero-downtime upgrade' : 'downtime upgrade'}. ${body.modeReason || ''}`);
+      `${zero ? 'Zero-downtime upgrade' : 'Downtime upgrade'} — ${body.modeReason || `${body.fromVersion} → ${body.targetVersion}`}`);
     verdict.classList.add('verdict');
     $('plan-rows').replaceChildren(...body.services.map((s, i) => el('tr', {},
       el('td', { text: i + 1 }),
       el('td', { text: s.name }),
-      el('td', { class: 'image', text: s.fromImage || '(not deployed)' }),
-      el('td', { class: 'image', text: s.toImage }),
+      s.fromImage ? image(s.fromImage) : el('td', { text: '(not deployed)' }),
+      image(s.toImage),
       el('td', { text: s.alreadyAtTarget ? 'already at target' : (s.dependsOn && s.dependsOn.length ? 'after ' + s.dependsOn.join(', ') : '') }))));
     table.hidden = false;
     planOk = true;
