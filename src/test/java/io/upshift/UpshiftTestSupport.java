@@ -6,14 +6,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upshift.web.Passwords;
+import io.upshift.web.Role;
+import io.upshift.web.UserFile;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
@@ -23,6 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Boots the real application (the top-level application.properties and routes/) once per test
  * class, on a free HTTP port, with its data, inbox and sandbox in a fresh temporary folder.
+ * Its users file holds an operator and a viewer; {@link #get}/{@link #post} call as the operator
+ * (HTTP Basic), {@link #send} as anyone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class UpshiftTestSupport extends CamelMainTestSupport {
@@ -34,11 +41,20 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
     protected final HttpClient http = HttpClient.newHttpClient();
     protected final ObjectMapper json = new ObjectMapper();
 
+    protected static final String OPERATOR = "test-operator";
+    protected static final String VIEWER = "test-viewer";
+    /** The test users' password (hashed with few iterations: tests need no slow hashes). */
+    protected static final String PASSWORD = "test-password-1";
+
     private void prepare() {
         if (work == null) {
             try {
                 work = Files.createTempDirectory("upshift-test");
                 port = freePort();
+                UserFile users = new UserFile(usersFile());
+                Passwords hashes = new Passwords(1000);
+                users.put(OPERATOR, Role.OPERATOR, hashes.hash(PASSWORD));
+                users.put(VIEWER, Role.VIEWER, hashes.hash(PASSWORD));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -56,6 +72,8 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         prepare();
         Properties p = new Properties();
         p.setProperty("camel.server.port", String.valueOf(port));
+        p.setProperty("camel.management.port", String.valueOf(port));
+        p.setProperty("upshift.auth.users-file", usersFile().toString());
         p.setProperty("upshift.data.dir", work.resolve("data").toString());
         p.setProperty("upshift.db.url", "jdbc:h2:file:" + work.resolve("data/upshift"));
         p.setProperty("upshift.inbox.dir", inbox().toString());
@@ -89,6 +107,10 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         }
     }
 
+    protected Path usersFile() {
+        return work.resolve("users.yaml");
+    }
+
     protected Path inbox() {
         return work.resolve("inbox");
     }
@@ -117,25 +139,49 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         return URI.create("http://localhost:" + port + path);
     }
 
+    /** GET as the operator. */
     protected HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return send(OPERATOR, HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** POST as the operator. */
     protected HttpResponse<String> post(String path, String contentType, byte[] body) throws Exception {
+        return send(OPERATOR, postRequest(path, contentType, body));
+    }
+
+    /** DELETE as the operator. */
+    protected HttpResponse<String> delete(String path) throws Exception {
+        return send(OPERATOR, HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    protected HttpRequest.Builder postRequest(String path, String contentType, byte[] body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        return request;
+    }
+
+    /** Sends as this user (HTTP Basic with {@link #PASSWORD}), or anonymously when user is null. */
+    protected HttpResponse<String> send(String user, HttpRequest.Builder request) throws Exception {
+        if (user != null) {
+            request.header("Authorization", basic(user, PASSWORD));
+        }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    protected static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** POST of a JSON document as the operator, with extra headers (name, value, …). */
     protected HttpResponse<String> postJson(String path, String json, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(json))
                 .header("Content-Type", "application/json");
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return send(OPERATOR, request);
     }
 
     /** Waits until the upgrade reaches {@code state} and returns its record. */

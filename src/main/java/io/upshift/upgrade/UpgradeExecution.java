@@ -94,9 +94,13 @@ public class UpgradeExecution implements AutoCloseable {
 
     // ---- accepting
 
-    /** Records an accepted upgrade (PENDING), called while the platform lock is held for {@code id}. */
-    public UpgradeRecord accept(UpgradePlan plan, String id, String trigger, String idempotencyKey) {
+    /**
+     * Records an accepted upgrade (PENDING), called while the platform lock is held for {@code id}.
+     * {@code user} is the authenticated caller; it wins over the request's own {@code requestedBy}.
+     */
+    public UpgradeRecord accept(UpgradePlan plan, String id, String trigger, String idempotencyKey, String user) {
         UpgradeRequest request = plan.request();
+        String requestedBy = user != null && !user.isBlank() ? user : request.requestedBy();
         List<ServiceProgress> services = new ArrayList<>();
         for (UpgradePlan.PlannedService s : plan.services()) {
             services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
@@ -106,10 +110,10 @@ public class UpgradeExecution implements AutoCloseable {
         Instant now = clock.instant();
         UpgradeRecord record = new UpgradeRecord(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
                 plan.mode(), plan.modeReason(), UpgradeState.PENDING, trigger == null ? "http" : trigger,
-                request.requestedBy(), now, null, null, null, services, "accepted", request.windowEndsAt(), false);
+                requestedBy, now, null, null, null, services, "accepted", request.windowEndsAt(), false);
         store.create(record, idempotencyKey);
-        store.log(id, "request accepted (" + record.trigger() + (request.requestedBy() == null ? ""
-                : ", by " + request.requestedBy()) + "): " + plan.fromVersion() + " → " + plan.targetVersion()
+        store.log(id, "request accepted (" + record.trigger() + (requestedBy == null ? ""
+                : ", by " + requestedBy) + "): " + plan.fromVersion() + " → " + plan.targetVersion()
                 + ", " + services.size() + " services");
         store.log(id, "mode: " + plan.mode() + " (requested " + plan.requestedMode() + "): " + plan.modeReason());
         return record;

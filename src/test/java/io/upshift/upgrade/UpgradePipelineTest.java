@@ -49,6 +49,8 @@ class UpgradePipelineTest extends UpshiftTestSupport {
         String id = body(accepted).path("id").asText();
         assertThat(accepted.headers().firstValue("Location")).hasValue("/api/upgrades/" + id);
         assertThat(body(accepted).path("trigger").asText()).isEqualTo("http");
+        // the authenticated caller, not what the body claims
+        assertThat(body(accepted).path("requestedBy").asText()).isEqualTo("test-operator");
 
         JsonNode done = awaitUpgrade(id, "SUCCEEDED");
         assertThat(done.path("mode").asText()).isEqualTo("zero-downtime");
@@ -90,7 +92,7 @@ class UpgradePipelineTest extends UpshiftTestSupport {
         assertThat(all.statusCode()).isEqualTo(200);
         assertThat(all.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         String[] lines = all.body().split("\n");
-        assertThat(lines[0]).matches("1 \\d{4}-\\d\\d-\\d\\dT.* request accepted \\(http, by ops\\): 5.1.2.02 → 5.1.2.04, 7 services");
+        assertThat(lines[0]).matches("1 \\d{4}-\\d\\d-\\d\\dT.* request accepted \\(http, by test-operator\\): 5.1.2.02 → 5.1.2.04, 7 services");
         assertThat(all.body()).contains("mode: zero-downtime", "config-center: rolling update to",
                 "web-console: rolled from", "ended SUCCEEDED");
         String after = get("/api/upgrades/" + id + "/logs?after=" + (lines.length - 2)).body();

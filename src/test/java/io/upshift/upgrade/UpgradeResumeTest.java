@@ -29,7 +29,7 @@ class UpgradeResumeTest extends UpshiftTestSupport {
         assertThat(lock.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
         UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
         UpgradePlan plan = planner.plan(request, planner.verdict(request));
-        execution.accept(plan, id, "http", null);
+        execution.accept(plan, id, "http", null, null);
         for (String service : List.of("config-center", "auth")) {
             kubernetes().apps().deployments().inNamespace("platform").withName(service).edit(d -> {
                 d.getSpec().getTemplate().getSpec().getContainers().get(0)

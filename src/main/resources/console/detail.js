@@ -1,0 +1,95 @@
+// Upgrade detail: progress, each service's state and lowest available replicas, the log followed
+// live (GET …/logs?after=N), and Force stop with a confirmation.
+'use strict';
+(() => {
+  const { api, json, el, message, stateBadge, time, duration, me, image, isFinal } = Upshift;
+  const $ = (id) => document.getElementById(id);
+  const id = new URLSearchParams(location.search).get('id');
+  const base = '/api/upgrades/' + encodeURIComponent(id || '');
+  let operator = false;
+  let lastLine = 0;
+  let timer = null;
+
+  function fact(term, value) {
+    return [el('dt', { text: term }), el('dd', {}, value)];
+  }
+
+  function render(u) {
+    document.title = `Upgrade ${u.id} · Upshift`;
+    $('title').textContent = `Upgrade ${u.fromVersion} → ${u.targetVersion}`;
+    const p = u.progress || { completed: 0, total: 0, percent: 0 };
+    $('progress').setAttribute('aria-valuenow', p.percent);
+    $('progress').setAttribute('aria-valuetext', `${p.percent}%`);
+    $('progress-fill').style.width = p.percent + '%';
+    $('progress-text').textContent = `${p.completed} of ${p.total} services at the target version (${p.percent}%)`;
+    $('facts').replaceChildren(
+      ...fact('State', stateBadge(u.state)),
+      ...fact('Upgrade', u.id),
+      ...fact('Mode', u.requestedMode && u.requestedMode !== u.mode ? `${u.mode} (requested ${u.requestedMode})` : u.mode),
+      ...fact('Why', u.modeReason || ''),
+      ...fact('Trigger', u.trigger || ''),
+      ...fact('Requested by', u.requestedBy || ''),
+      ...fact('Started', time(u.startedAt || u.createdAt)),
+      ...fact('Duration', duration(u.startedAt, u.finishedAt)),
+      ...fact('Finished', time(u.finishedAt)),
+      ...fact('Message', u.message || ''));
+    $('services').replaceChildren(...(u.services || []).map((s) => el('tr', {},
+      el('td', { text: s.name }),
+      el('td', {}, stateBadge(s.state)),
+      image(s.fromImage),
+      image(s.toImage),
+      el('td', { text: s.minAvailable === null || s.minAvailable === undefined ? '–' : `${s.minAvailable} / ${s.replicas}` }),
+      el('td', { text: s.message || '' }))));
+    $('force-stop').hidden = !(operator && !isFinal(u.state));
+  }
+
+  async function logs() {
+    const response = await api(`${base}/logs?after=${lastLine}`);
+    if (!response.ok) return;
+    const text = await response.text();
+    const lines = text.split('\n').filter((l) => l.length);
+    if (!lines.length) return;
+    const log = $('log');
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 30;
+    log.append(lines.join('\n') + '\n');
+    const n = parseInt(lines[lines.length - 1], 10);
+    lastLine = Number.isNaN(n) ? lastLine + lines.length : n;
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  async function refresh() {
+    const response = await api(base);
+    if (!response.ok) {
+      const body = await json(response);
+      message($('detail-message'), 'error', body.error || `No upgrade ${id} (${response.status})`, body.reasons);
+      clearInterval(timer);
+      return;
+    }
+    const record = await json(response);
+    render(record);
+    await logs();
+    const final = isFinal(record.state);
+    $('log-status').textContent = final ? `(upgrade ${record.state.toLowerCase().replace('_', ' ')})` : '(following live)';
+    if (final) clearInterval(timer);
+  }
+
+  $('force-stop').addEventListener('click', () => $('stop-dialog').showModal());
+  $('stop-cancel').addEventListener('click', () => $('stop-dialog').close());
+  $('stop-confirm').addEventListener('click', async () => {
+    $('stop-dialog').close();
+    const response = await api(base + '/stop', { method: 'POST' });
+    const body = await json(response);
+    if (response.ok) {
+      message($('detail-message'), 'info', 'Force stop requested: no further service is started.');
+    } else {
+      message($('detail-message'), 'error', body.error || `Force stop failed (${response.status})`, body.reasons);
+    }
+    refresh();
+  });
+
+  me().then((user) => {
+    operator = user.role === 'operator';
+    refresh();
+    timer = setInterval(refresh, 1000);
+  });
+})();

@@ -1,0 +1,154 @@
+// Upgrade: choose (or upload) the target version and the mode, see the compatibility verdict and
+// the dry-run plan, accept the risk, start.
+'use strict';
+(() => {
+  const { api, json, el, message, me, image } = Upshift;
+  const $ = (id) => document.getElementById(id);
+  let operator = false;
+  let planOk = false;
+  let inProgress = null;
+  let planSeq = 0;
+  // one key per intended upgrade: a double click or a retry gets the same upgrade back
+  let idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+
+  const mode = () => document.querySelector('input[name=mode]:checked').value;
+
+  function updateStart() {
+    $('start').disabled = !(operator && planOk && !inProgress && $('accept-risk').checked && $('target').value);
+  }
+
+  function conflictLink(id) {
+    return el('a', { href: 'detail.html?id=' + encodeURIComponent(id), text: 'Open the running upgrade ' + id });
+  }
+
+  async function platform() {
+    const status = await json(await api('/api/platform'));
+    $('platform').textContent = `The platform runs version ${status.currentVersion || 'unknown'}.`;
+    inProgress = status.upgradeInProgress || null;
+    if (inProgress) {
+      message($('conflict'), 'error', 'An upgrade is in progress: a new one can start when it has ended (or after a force stop).',
+        [], conflictLink(inProgress));
+    } else {
+      message($('conflict'), '');
+    }
+    updateStart();
+    return status;
+  }
+
+  async function versions(select) {
+    const status = await platform();
+    const list = await json(await api('/api/versions'));
+    const target = $('target');
+    const keep = select || target.value;
+    target.replaceChildren(el('option', { value: '', text: 'Choose a version…' }),
+      ...list.filter((v) => v.version !== status.currentVersion)
+        .sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }))
+        .map((v) => el('option', { value: v.version, text: `${v.version} (${v.services} services)` })));
+    if ([...target.options].some((o) => o.value === keep)) target.value = keep;
+  }
+
+  async function plan() {
+    planOk = false;
+    updateStart();
+    const verdict = $('verdict');
+    const table = $('plan');
+    const version = $('target').value;
+    if (!version) {
+      message(verdict, '');
+      table.hidden = true;
+      return;
+    }
+    if (!operator) {
+      message(verdict, 'info', 'The compatibility check and plan are a dry run of the upgrade: operators only.');
+      return;
+    }
+    const seq = ++planSeq;
+    message(verdict, 'info', 'Checking compatibility…');
+    // a dry run changes nothing; the API asks for acceptRisk on every request, a dry run included
+    const response = await api('/api/upgrades?dryRun=true', { method: 'POST', contentType: 'application/json',
+      body: JSON.stringify({ targetVersion: version, mode: mode(), acceptRisk: true }) });
+    const body = await json(response);
+    if (seq !== planSeq) return; // a newer choice is being checked
+    if (!response.ok) {
+      table.hidden = true;
+      message(verdict, 'error', body.error || `The plan could not be made (${response.status})`, body.reasons);
+      return;
+    }
+    const zero = body.mode === 'zero-downtime';
+    message(verdict, zero ? 'ok' : 'info',
+      `${zero ? 'Zero-downtime upgrade' : 'Downtime upgrade'} — ${body.modeReason || `${body.fromVersion} → ${body.targetVersion}`}`);
+    verdict.classList.add('verdict');
+    $('plan-rows').replaceChildren(...body.services.map((s, i) => el('tr', {},
+      el('td', { text: i + 1 }),
+      el('td', { text: s.name }),
+      s.fromImage ? image(s.fromImage) : el('td', { text: '(not deployed)' }),
+      image(s.toImage),
+      el('td', { text: s.alreadyAtTarget ? 'already at target' : (s.dependsOn && s.dependsOn.length ? 'after ' + s.dependsOn.join(', ') : '') }))));
+    table.hidden = false;
+    planOk = true;
+    updateStart();
+  }
+
+  async function upload() {
+    const file = $('config-file').files[0];
+    const result = $('upload-result');
+    if (!file) {
+      message(result, 'error', 'Choose a version configuration file (YAML or JSON) first.');
+      $('config-file').focus();
+      return;
+    }
+    const type = /\.json$/i.test(file.name) ? 'application/json' : 'application/yaml';
+    const response = await api('/api/versions', { method: 'POST', contentType: type, body: file });
+    const body = await json(response);
+    if (response.ok) {
+      message(result, 'ok', `Version ${body.version} ${body.action} (${body.services} services).`);
+      await versions(body.version);
+      plan();
+    } else if (response.status === 409 && body.upgrade) {
+      message(result, 'error', body.error, body.reasons, conflictLink(body.upgrade));
+    } else {
+      message(result, 'error', `Validation failed: ${body.error || response.status}`, body.reasons);
+    }
+  }
+
+  async function start() {
+    const result = $('start-result');
+    $('start').disabled = true;
+    const response = await api('/api/upgrades', { method: 'POST', contentType: 'application/json',
+      headers: { 'Idempotency-Key': idempotencyKey },
+      body: JSON.stringify({ targetVersion: $('target').value, mode: mode(), acceptRisk: $('accept-risk').checked,
+        requestedBy: document.body.dataset.user }) });
+    const body = await json(response);
+    if (response.status === 202 || (response.ok && body.id)) {
+      location.assign('detail.html?id=' + encodeURIComponent(body.id));
+      return;
+    }
+    idempotencyKey = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random();
+    if (response.status === 409 && body.upgrade) {
+      message(result, 'error', 'An upgrade is in progress: wait for it to end, or force stop it.', [], conflictLink(body.upgrade));
+      platform();
+    } else {
+      message(result, 'error', body.error || `The upgrade could not start (${response.status})`, body.reasons);
+      updateStart();
+    }
+  }
+
+  $('target').addEventListener('change', plan);
+  document.querySelectorAll('input[name=mode]').forEach((r) => r.addEventListener('change', plan));
+  $('accept-risk').addEventListener('change', updateStart);
+  $('upload').addEventListener('click', upload);
+  $('start').addEventListener('click', start);
+
+  me().then((user) => {
+    document.body.dataset.user = user.name;
+    operator = user.role === 'operator';
+    if (!operator) {
+      message($('role-message'), 'info', `You are logged on as ${user.name}, a viewer: you can see versions and upgrades, `
+        + 'but only an operator can upload configurations and start upgrades.');
+      $('upload').disabled = true;
+      $('config-file').disabled = true;
+    }
+    return versions();
+  }).then(plan);
+  setInterval(platform, 5000);
+})();

@@ -1,0 +1,240 @@
+package io.upshift.web;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.upshift.UpshiftTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The console in real headless Chromium against the running application and its sandbox cluster,
+ * as the seed's users work: log on, upload configurations, start, watch, force stop. Screenshots go
+ * to target/screenshots, or to the folder named by -Dupshift.screenshots (docs/screenshots).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest extends UpshiftTestSupport {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private WebDriver browser;
+    private WebDriverWait wait;
+    private Path profile;
+
+    @BeforeAll
+    void openBrowser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Chromium is not installed");
+        profile = Files.createTempDirectory("upshift-chromium");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile, "--window-size=1366,900");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1366, 900));
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void logOnAndSeeTheUpgradeRecord() throws IOException {
+        browser.get(uri("/console/").toString());
+        wait.until(ExpectedConditions.urlContains("/console/login.html"));
+        byId("username").sendKeys(OPERATOR);
+        byId("password").sendKeys("wrong password");
+        byId("logon-button").click();
+        wait.until(ExpectedConditions.textToBe(By.id("logon-error"), "wrong user name or password"));
+        screenshot("logon");
+
+        logOn(OPERATOR);
+        assertThat(byId("user").getText()).isEqualTo(OPERATOR + " (operator)");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("platform"), "Platform version 5.1.2.02"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("records"), "No upgrades yet."));
+    }
+
+    @Test
+    @Order(2)
+    void uploadingABadConfigShowsEveryReason() throws IOException {
+        openUpgradePage();
+        byId("config-file").sendKeys(Path.of("examples/invalid/many-problems.yaml").toAbsolutePath().toString());
+        byId("upload").click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#upload-result li"), 5));
+        WebElement result = byId("upload-result");
+        assertThat(result.getText()).startsWith("Validation failed: invalid version configuration")
+                .contains("services[1]: missing required field \"image\"")
+                .contains("services[4].name: duplicate service \"auth\"");
+        screenshot("upload-errors");
+    }
+
+    @Test
+    @Order(3)
+    void uploadingAGoodConfigImportsItAndShowsThePlan() throws IOException {
+        openUpgradePage();
+        upload(Path.of("examples/platform-5.1.2.04.yaml").toAbsolutePath());
+        wait.until(ExpectedConditions.textToBe(By.id("upload-result"), "Version 5.1.2.04 imported (7 services)."));
+        assertThat(new Select(byId("target")).getFirstSelectedOption().getAttribute("value")).isEqualTo("5.1.2.04");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verdict"), "Zero-downtime upgrade"));
+        assertThat(browser.findElements(By.cssSelector("#plan-rows tr"))).hasSize(7);
+        assertThat(browser.findElement(By.cssSelector("#plan-rows tr")).getText())
+                .contains("config-center").contains("config-center:5.1.2.02").contains("config-center:5.1.2.04");
+
+        upload(Path.of("examples/platform-5.1.2.04.yaml").toAbsolutePath());
+        wait.until(ExpectedConditions.textToBe(By.id("upload-result"), "Version 5.1.2.04 overwritten (7 services)."));
+    }
+
+    @Test
+    @Order(4)
+    void startsOnlyAfterTheDisclaimerAndFollowsTheUpgradeToTheEnd() throws IOException {
+        openUpgradePage();
+        new Select(byId("target")).selectByValue("5.1.2.04");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verdict"), "Zero-downtime upgrade"));
+        assertThat(byId("start").isEnabled()).isFalse();
+        byId("accept-risk").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("start")));
+        screenshot("upgrade");
+        byId("accept-risk").click();
+        assertThat(byId("start").isEnabled()).isFalse();
+        byId("accept-risk").click();
+        byId("start").click();
+
+        wait.until(ExpectedConditions.urlContains("/console/detail.html?id="));
+        wait.until(ExpectedConditions.attributeToBe(By.id("progress"), "aria-valuenow", "100"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "succeeded"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log"), "web-console"));
+        assertThat(byId("progress-text").getText()).isEqualTo("7 of 7 services at the target version (100%)");
+        List<WebElement> services = browser.findElements(By.cssSelector("#services tr"));
+        assertThat(services).hasSize(7);
+        assertThat(services.get(0).getText()).contains("succeeded").contains("2 / 2");
+        assertThat(byId("log").getText().lines().count()).isGreaterThan(7);
+        assertThat(byId("force-stop").isDisplayed()).isFalse();
+        screenshot("upgrade-detail");
+
+        browser.get(uri("/console/index.html").toString());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("records"), "5.1.2.02 → 5.1.2.04"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("platform"), "Platform version 5.1.2.04"));
+        screenshot("upgrade-record");
+    }
+
+    @Test
+    @Order(5)
+    void forceStopsAStuckUpgradeAfterConfirmation() throws IOException {
+        // 5.1.2.05 whose last service's image never becomes ready in the sandbox: the upgrade hangs there
+        Path stuck = work.resolve("platform-5.1.2.05.yaml");
+        Files.writeString(stuck, Files.readString(Path.of("examples/platform-5.1.2.04.yaml"))
+                .replace("5.1.2.04", "5.1.2.05").replace("web-console:5.1.2.05", "web-console:broken-5.1.2.05"));
+        openUpgradePage();
+        upload(stuck);
+        wait.until(ExpectedConditions.textToBe(By.id("upload-result"), "Version 5.1.2.05 imported (7 services)."));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verdict"), "Zero-downtime upgrade"));
+        byId("accept-risk").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("start"))).click();
+
+        wait.until(ExpectedConditions.urlContains("/console/detail.html?id="));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress-text"), "6 of 7"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("force-stop"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stop-dialog")));
+        byId("stop-cancel").click();
+        assertThat(byId("stop-dialog").isDisplayed()).isFalse();
+        byId("force-stop").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("stop-confirm"))).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "stopped"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("force-stop")));
+        assertThat(byId("progress-text").getText()).startsWith("6 of 7");
+        screenshot("upgrade-stopped");
+    }
+
+    @Test
+    @Order(6)
+    void aViewerCannotStartAnUpgrade() throws IOException {
+        browser.get(uri("/console/index.html").toString());
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("logoff"))).click();
+        wait.until(ExpectedConditions.urlContains("/console/login.html"));
+        logOn(VIEWER);
+        openUpgradePage();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("role-message"), "only an operator"));
+        assertThat(byId("upload").isEnabled()).isFalse();
+        new Select(byId("target")).selectByValue(firstTarget());
+        byId("accept-risk").click();
+        assertThat(byId("start").isEnabled()).isFalse();
+        screenshot("upgrade-viewer");
+    }
+
+    private String firstTarget() {
+        return new Select(byId("target")).getOptions().get(1).getAttribute("value");
+    }
+
+    private void logOn(String user) {
+        if (!browser.getCurrentUrl().contains("/console/login.html")) {
+            browser.get(uri("/console/login.html").toString());
+        }
+        byId("username").clear();
+        byId("username").sendKeys(user);
+        byId("password").clear();
+        byId("password").sendKeys(PASSWORD);
+        byId("logon-button").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Upgrade Record"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("user")));
+    }
+
+    private void openUpgradePage() {
+        browser.get(uri("/console/upgrade.html").toString());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("user")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("platform"), "The platform runs version"));
+    }
+
+    private void upload(Path file) {
+        WebElement input = byId("config-file");
+        input.clear();
+        input.sendKeys(file.toString());
+        byId("upload").click();
+    }
+
+    private WebElement byId(String id) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
+    }
+
+    private void screenshot(String name) throws IOException {
+        Path folder = Path.of(System.getProperty("upshift.screenshots", "target/screenshots"));
+        Files.createDirectories(folder);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), folder.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}

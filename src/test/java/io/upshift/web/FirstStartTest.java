@@ -1,0 +1,62 @@
+package io.upshift.web;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.upshift.UpshiftTestSupport;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.Logger;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Started without a users file: one operator, admin, whose generated password is logged once. */
+class FirstStartTest extends UpshiftTestSupport {
+
+    private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
+
+    static {
+        AbstractAppender capture = new AbstractAppender("first-start", null, null, true, Property.EMPTY_ARRAY) {
+            @Override
+            public void append(LogEvent event) {
+                LOGGED.add(event.getMessage().getFormattedMessage());
+            }
+        };
+        capture.start();
+        ((Logger) LogManager.getLogger(Access.class)).addAppender(capture);
+    }
+
+    @Override
+    protected Properties settings() {
+        Properties p = new Properties();
+        p.setProperty("upshift.auth.users-file", work.resolve("fresh/users.yaml").toString());
+        p.setProperty("upshift.auth.hash-iterations", "1000");
+        return p;
+    }
+
+    @Test
+    void createsAdminWithAGeneratedPasswordShownOnce() throws Exception {
+        String file = Files.readString(work.resolve("fresh/users.yaml"));
+        assertThat(file).contains("admin:").contains("role: \"operator\"").contains("$pbkdf2$it=1000$");
+
+        List<String> shown = LOGGED.stream().filter(line -> line.contains("shown only this once")).toList();
+        assertThat(shown).hasSize(1);
+        Matcher password = Pattern.compile("once: (\\S+)").matcher(shown.get(0));
+        assertThat(password.find()).isTrue();
+        assertThat(file).doesNotContain(password.group(1));
+        assertThat(password.group(1)).hasSize(24);
+
+        assertThat(send(null, HttpRequest.newBuilder(uri("/api/versions"))
+                .header("Authorization", basic("admin", password.group(1)))).statusCode()).isEqualTo(200);
+        assertThat(send(null, HttpRequest.newBuilder(uri("/api/versions"))
+                .header("Authorization", basic("admin", "admin"))).statusCode()).isEqualTo(401);
+    }
+}
