@@ -10,7 +10,6 @@ import io.upshift.intake.DocumentKind;
 import io.upshift.intake.ErrorBodies;
 import io.upshift.intake.InboxArchive;
 import io.upshift.intake.SizeLimit;
-import io.upshift.version.ImportGuard;
 import io.upshift.version.VersionConfigParser;
 import io.upshift.version.VersionStore;
 import org.apache.camel.BeanInject;
@@ -48,12 +47,6 @@ public class IntakeConfiguration implements CamelConfiguration {
     public InboxArchive inboxArchive(@PropertyInject("upshift.inbox.dir") String inboxDir,
             @BeanInject("jsonMapper") ObjectMapper json) {
         return new InboxArchive(Path.of(inboxDir), json);
-    }
-
-    /** Until the upgrade pipeline binds its own guard, every import is allowed. */
-    @BindToRegistry(value = "importGuard", lazy = true)
-    public ImportGuard importGuard() {
-        return config -> { };
     }
 
     @BindToRegistry(value = "errorBodies", lazy = true)

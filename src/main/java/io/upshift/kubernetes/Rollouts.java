@@ -1,0 +1,387 @@
+package io.upshift.kubernetes;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rolls one service's Deployment to an image ({@link #execute}): patches it (JSON patch, guarded by
+ * a {@code test} of the container's name) and waits, by watch, until Kubernetes reports it rolled
+ * out. API calls run on a small worker pool with retries on a timer; waiting holds no thread.
+ */
+public class Rollouts extends ServiceSupport {
+
+    public static final String UPGRADE_ID = "upshift.io/upgrade-id";
+    public static final String TARGET_VERSION = "upshift.io/target-version";
+    public static final String REPLICAS_BEFORE_DOWNTIME = "upshift.io/replicas-before-downtime";
+
+    /**
+     * {@code upshift.rollout.*} and the API retry settings. {@code timeout} bounds a whole step (zero: no
+     * bound); {@code deadlineGrace} is added to the Deployment's progressDeadlineSeconds for the no-progress
+     * bound, so that the controller's own ProgressDeadlineExceeded condition normally reports first.
+     */
+    public record Settings(String maxUnavailable, String maxSurge, Duration timeout, Duration deadlineGrace,
+            int retryAttempts, Duration retryBackoff) {
+
+        public static Settings defaults() {
+            return new Settings("0", "1", Duration.ofMinutes(30), Duration.ofSeconds(5), 5, Duration.ofMillis(500));
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rollouts.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final KubernetesClient client;
+    private final Settings settings;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final ExecutorService api;
+    private final ScheduledExecutorService timers;
+    private final DeploymentWatches watches;
+
+    public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock) {
+        this.client = client;
+        this.settings = settings;
+        this.json = json;
+        this.clock = clock;
+        AtomicInteger count = new AtomicInteger();
+        this.api = Executors.newCachedThreadPool(r -> daemon(r, "rollouts-api-" + count.incrementAndGet()));
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rollouts-timer"));
+        this.watches = new DeploymentWatches(client, timers);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    protected void doStop() {
+        watches.close();
+        api.shutdownNow();
+        timers.shutdownNow();
+    }
+
+    /** Rolls the step's Deployment; the future fails with a {@link RolloutException}. */
+    public CompletableFuture<StepResult> execute(ServiceStep step, RolloutListener listener) {
+        try {
+            // callers continue on a worker, never on the informer's event thread
+            return new Run(step, listener == null ? LOG::info : listener).start()
+                    .whenCompleteAsync((result, error) -> { }, api);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** One execution of a step. */
+    private final class Run {
+        private final ServiceStep step;
+        private final RolloutListener listener;
+        private final String namespace;
+        private final String name;
+        private final Instant startedAt = clock.instant();
+        private String fromImage;
+        private int minAvailable = Integer.MAX_VALUE;
+
+        Run(ServiceStep step, RolloutListener listener) {
+            if (step == null || step.action() == null || step.namespace() == null
+                    || (step.deployment() == null && step.service() == null)) {
+                throw new RolloutException("a service step needs a namespace, a deployment (or service) and an action: "
+                        + step);
+            }
+            if (step.image() == null && step.action() != StepAction.SCALE_DOWN) {
+                throw new RolloutException(step.service() + ": a " + step.action() + " step needs an image");
+            }
+            this.step = step;
+            this.listener = listener;
+            this.namespace = step.namespace();
+            this.name = step.deployment() != null ? step.deployment() : step.service();
+        }
+
+        private String service() {
+            return step.service() != null ? step.service() : name;
+        }
+
+        CompletableFuture<StepResult> start() {
+            return call("read", this::read).thenCompose(d -> {
+                fromImage = container(d).getImage();
+                return switch (step.action()) {
+                    case ROLLING -> atTarget(d) ? already(d) : roll(d, rollingPatch(d));
+                    case SCALE_UP -> atTarget(d) ? already(d) : roll(d, scaleUpPatch(d));
+                    case SCALE_DOWN -> DeploymentRules.scaledDown(d) ? already(d) : scaleDown(d);
+                    case DOWNTIME -> atTarget(d) ? already(d) : downtime(d);
+                };
+            });
+        }
+
+        private boolean atTarget(Deployment d) {
+            return step.image().equals(container(d).getImage()) && DeploymentRules.desiredReplicas(d) > 0
+                    && DeploymentRules.rolledOut(d);
+        }
+
+        private CompletableFuture<StepResult> already(Deployment d) {
+            int available = DeploymentRules.available(d);
+            return CompletableFuture.completedFuture(result(d, StepOutcome.ALREADY_AT_TARGET, available,
+                    step.action() == StepAction.SCALE_DOWN ? "already scaled down"
+                            : "already at " + container(d).getImage() + " and rolled out"));
+        }
+
+        private CompletableFuture<StepResult> roll(Deployment d, ArrayNode patch) {
+            return apply(d, patch, DeploymentWatches.Goal.ROLLED_OUT).thenApply(done -> result(done, StepOutcome.ROLLED,
+                    minAvailable, "rolled from " + fromImage + " to " + container(done).getImage() + ", "
+                            + DeploymentRules.desiredReplicas(done) + " ready, at least " + minAvailable
+                            + " available throughout"));
+        }
+
+        private CompletableFuture<StepResult> scaleDown(Deployment d) {
+            return apply(d, scaleDownPatch(d), DeploymentWatches.Goal.SCALED_DOWN).thenApply(done -> result(done,
+                    StepOutcome.ROLLED, 0, "scaled down from " + DeploymentRules.desiredReplicas(d) + " to 0 replicas"));
+        }
+
+        private CompletableFuture<StepResult> downtime(Deployment d) {
+            CompletableFuture<Deployment> down = DeploymentRules.scaledDown(d) ? CompletableFuture.completedFuture(d)
+                    : apply(d, scaleDownPatch(d), DeploymentWatches.Goal.SCALED_DOWN);
+            return down.thenCompose(x -> call("read", this::read))
+                    .thenCompose(zero -> apply(zero, scaleUpPatch(zero), DeploymentWatches.Goal.ROLLED_OUT))
+                    .thenApply(done -> result(done, StepOutcome.ROLLED, minAvailable, "rolled with downtime from "
+                            + fromImage + " to " + container(done).getImage() + ", "
+                            + DeploymentRules.desiredReplicas(done) + " ready"));
+        }
+
+        /** Registers the wait, applies the patch, then waits for the goal at the patched generation. */
+        private CompletableFuture<Deployment> apply(Deployment d, ArrayNode patch, DeploymentWatches.Goal goal) {
+            return call("watch", () -> {
+                watches.ensureInformer(namespace);
+                return watches.register(namespace, name, service(), goal, listener, settings.timeout());
+            }).thenCompose(wait -> call("patch", () -> patch(patch))
+                    .thenCompose(patched -> {
+                        Duration idle = Duration.ofSeconds(DeploymentRules.progressDeadlineSeconds(patched))
+                                .plus(settings.deadlineGrace());
+                        wait.target(DeploymentRules.generation(patched), idle);
+                        return wait.future;
+                    })
+                    .whenComplete((done, e) -> {
+                        wait.future.cancel(false);
+                        minAvailable = Math.min(minAvailable, wait.minAvailable());
+                    }));
+        }
+
+        private Deployment read() {
+            Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+            if (d == null) {
+                throw new DeploymentNotFoundException(namespace, name);
+            }
+            return d;
+        }
+
+        private Deployment patch(ArrayNode patch) {
+            return client.apps().deployments().inNamespace(namespace).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON), patch.toString());
+        }
+
+        private int containerIndex(Deployment d) {
+            return DeploymentRules.containerIndex(d, step.container(), service());
+        }
+
+        private Container container(Deployment d) {
+            return d.getSpec().getTemplate().getSpec().getContainers().get(containerIndex(d));
+        }
+
+        private ArrayNode rollingPatch(Deployment d) {
+            ArrayNode patch = imagePatch(d);
+            ObjectNode rollingUpdate = json.createObjectNode();
+            rollingUpdate.set("maxUnavailable", intOrString(settings.maxUnavailable()));
+            rollingUpdate.set("maxSurge", intOrString(settings.maxSurge()));
+            ObjectNode strategy = json.createObjectNode().put("type", "RollingUpdate");
+            strategy.set("rollingUpdate", rollingUpdate);
+            add(patch, "/spec/strategy", strategy);
+            return patch;
+        }
+
+        private ArrayNode scaleUpPatch(Deployment d) {
+            ArrayNode patch = imagePatch(d);
+            int desired = DeploymentRules.desiredReplicas(d);
+            if (desired == 0) {
+                add(patch, "/spec/replicas", json.getNodeFactory().numberNode(recordedReplicas(d)));
+            }
+            return patch;
+        }
+
+        private int recordedReplicas(Deployment d) {
+            String recorded = annotations(d).get(REPLICAS_BEFORE_DOWNTIME);
+            try {
+                return recorded == null ? 1 : Math.max(1, Integer.parseInt(recorded.trim()));
+            } catch (NumberFormatException e) {
+                throw new RolloutException(service() + ": annotation " + REPLICAS_BEFORE_DOWNTIME + " of Deployment "
+                        + namespace + "/" + name + " is not a number: " + recorded);
+            }
+        }
+
+        private ArrayNode scaleDownPatch(Deployment d) {
+            ArrayNode patch = annotationsPatch(d);
+            int desired = DeploymentRules.desiredReplicas(d);
+            if (desired > 0) {
+                // kept across a restart: this is what SCALE_UP scales back to
+                add(patch, "/metadata/annotations/" + escape(REPLICAS_BEFORE_DOWNTIME),
+                        json.getNodeFactory().textNode(Integer.toString(desired)));
+            }
+            add(patch, "/spec/replicas", json.getNodeFactory().numberNode(0));
+            return patch;
+        }
+
+        private ArrayNode imagePatch(Deployment d) {
+            ArrayNode patch = annotationsPatch(d);
+            String path = "/spec/template/spec/containers/" + containerIndex(d);
+            // the test op makes the patch fail rather than change another container if the list moved
+            patch.addObject().put("op", "test").put("path", path + "/name").put("value", container(d).getName());
+            patch.addObject().put("op", "replace").put("path", path + "/image").put("value", step.image());
+            return patch;
+        }
+
+        private ArrayNode annotationsPatch(Deployment d) {
+            ArrayNode patch = json.createArrayNode();
+            if (d.getMetadata().getAnnotations() == null) {
+                add(patch, "/metadata/annotations", json.createObjectNode());
+            }
+            if (step.upgradeId() != null) {
+                add(patch, "/metadata/annotations/" + escape(UPGRADE_ID), json.getNodeFactory().textNode(step.upgradeId()));
+            }
+            if (step.targetVersion() != null) {
+                add(patch, "/metadata/annotations/" + escape(TARGET_VERSION),
+                        json.getNodeFactory().textNode(step.targetVersion()));
+            }
+            return patch;
+        }
+
+        private StepResult result(Deployment d, StepOutcome outcome, int min, String message) {
+            return new StepResult(service(), namespace, name, outcome, fromImage, container(d).getImage(),
+                    DeploymentRules.desiredReplicas(d), min == Integer.MAX_VALUE ? null : min, startedAt,
+                    clock.instant(), message);
+        }
+
+        /** Runs one API call on a worker; an unreachable API is retried with exponential backoff. */
+        private <T> CompletableFuture<T> call(String what, Supplier<T> op) {
+            return attempt(what, op, 1);
+        }
+
+        private <T> CompletableFuture<T> attempt(String what, Supplier<T> op, int attempt) {
+            return CompletableFuture.supplyAsync(op, api).handle((value, error) -> {
+                if (error == null) {
+                    return CompletableFuture.completedFuture(value);
+                }
+                RuntimeException mapped = translate(what, unwrap(error));
+                if (mapped instanceof ClusterUnreachableException && attempt <= settings.retryAttempts()) {
+                    long backoff = Math.min(settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20),
+                            MAX_BACKOFF.toMillis());
+                    LOG.warn("{} (attempt {} of {}, retrying in {} ms)", mapped.getMessage(), attempt,
+                            settings.retryAttempts() + 1, backoff);
+                    return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS, api))
+                            .thenCompose(x -> attempt(what, op, attempt + 1));
+                }
+                return CompletableFuture.<T>failedFuture(mapped);
+            }).thenCompose(f -> f);
+        }
+
+        private RuntimeException translate(String what, Throwable e) {
+            if (e instanceof RolloutException re) {
+                return re;
+            }
+            String target = "Deployment " + namespace + "/" + name;
+            if (e instanceof KubernetesClientException k) {
+                int code = k.getCode();
+                if (code == 404) {
+                    return new DeploymentNotFoundException(namespace, name);
+                }
+                if (code == 401 || code == 403) {
+                    return new RolloutForbiddenException(service() + ": not allowed to " + what + " " + target + " ("
+                            + code + "): " + reason(k), k);
+                }
+                if (code == 0 || code == 502 || code == 503 || code == 504 || hasCause(k, IOException.class)) {
+                    return new ClusterUnreachableException(service() + ": Kubernetes API unreachable while trying to "
+                            + what + " " + target + ": " + rootMessage(k), k);
+                }
+                return new RolloutException(service() + ": could not " + what + " " + target + " (" + code + "): "
+                        + reason(k), k);
+            }
+            return new RolloutException(service() + ": could not " + what + " " + target + ": " + e, e);
+        }
+    }
+
+    private void add(ArrayNode patch, String path, com.fasterxml.jackson.databind.JsonNode value) {
+        patch.addObject().put("op", "add").put("path", path).set("value", value);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode intOrString(String setting) {
+        IntOrString v = DeploymentRules.intOrPercent(setting);
+        return v.getIntVal() != null ? json.getNodeFactory().numberNode(v.getIntVal())
+                : json.getNodeFactory().textNode(v.getStrVal());
+    }
+
+    private static Map<String, String> annotations(Deployment d) {
+        Map<String, String> a = d.getMetadata().getAnnotations();
+        return a == null ? Map.of() : a;
+    }
+
+    /** JSON pointer escaping of {@code ~} and {@code /} (annotation keys contain a slash). */
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    private static String reason(KubernetesClientException k) {
+        return k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage()
+                : k.getMessage();
+    }
+}

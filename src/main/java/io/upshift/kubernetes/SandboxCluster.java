@@ -1,0 +1,229 @@
+package io.upshift.kubernetes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.ClusterBuilder;
+import io.fabric8.kubernetes.api.model.ConfigBuilder;
+import io.fabric8.kubernetes.api.model.ContextBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
+import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
+import io.fabric8.kubernetes.api.model.NamedContextBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.upshift.version.ServiceSpec;
+import io.upshift.version.VersionConfig;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in sandbox cluster: the fabric8 Kubernetes API server in CRUD mode on a loopback port,
+ * with the discovery documents kubectl needs, a deployment controller, a kubeconfig for operators,
+ * and the Deployments of a platform version as seed. A Camel service: it stops with the application.
+ */
+public class SandboxCluster extends ServiceSupport {
+
+    /** The sandbox's settings ({@code upshift.sandbox.*}). {@code seed} null or blank: nothing is seeded. */
+    public record Settings(int port, Path dataDir, String seed, String namespace, int replicas,
+            int progressDeadlineSeconds, Duration readinessDelay, String brokenImagePattern) {
+
+        public Settings {
+            if (replicas < 2) {
+                throw new IllegalArgumentException("upshift.sandbox.replicas must be at least 2, not " + replicas);
+            }
+        }
+    }
+
+    public static final String CONTEXT = "upshift-sandbox";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxCluster.class);
+    /** The mock server logs every request through java.util.logging; held so the level is not collected away. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    private final Settings settings;
+    private final ObjectMapper yamlMapper;
+    private final Clock clock;
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private SandboxDeploymentController controller;
+    private Path kubeconfig;
+
+    public SandboxCluster(Settings settings, ObjectMapper yamlMapper, Clock clock) {
+        this.settings = settings;
+        this.yamlMapper = yamlMapper;
+        this.clock = clock;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new SandboxDispatcher(),
+                false);
+        server.init(InetAddress.getLoopbackAddress(), settings.port());
+        client = server.createClient();
+        seed();
+        controller = new SandboxDeploymentController(client, settings.readinessDelay(), settings.brokenImagePattern(),
+                clock);
+        controller.start();
+        kubeconfig = writeKubeconfig();
+        LOG.info("Sandbox cluster listening on {}; kubectl --kubeconfig {} get deployments -A", url(), kubeconfig);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (controller != null) {
+            controller.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.destroy();
+        }
+        LOG.info("Sandbox cluster stopped");
+    }
+
+    /** The API server's address, e.g. {@code http://127.0.0.1:41234}. */
+    public String url() {
+        return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** A client configuration for the sandbox that reads no kubeconfig or environment. */
+    public Config clientConfig() {
+        Config config = Config.empty();
+        config.setMasterUrl(url());
+        config.setNamespace(settings.namespace());
+        config.setTrustCerts(true);
+        return config;
+    }
+
+    private Path writeKubeconfig() throws IOException {
+        io.fabric8.kubernetes.api.model.Config config = new ConfigBuilder()
+                .withApiVersion("v1").withKind("Config")
+                .withClusters(new NamedClusterBuilder().withName(CONTEXT)
+                        .withCluster(new ClusterBuilder().withServer(url()).build()).build())
+                .withUsers(new NamedAuthInfoBuilder().withName(CONTEXT).withUser(new AuthInfo()).build())
+                .withContexts(new NamedContextBuilder().withName(CONTEXT)
+                        .withContext(new ContextBuilder().withCluster(CONTEXT).withUser(CONTEXT)
+                                .withNamespace(settings.namespace()).build())
+                        .build())
+                .withCurrentContext(CONTEXT)
+                .build();
+        Files.createDirectories(settings.dataDir());
+        Path file = settings.dataDir().resolve("sandbox.kubeconfig");
+        yamlMapper.writeValue(file.toFile(), config);
+        return file.toAbsolutePath().normalize();
+    }
+
+    private void seed() throws IOException {
+        if (settings.seed() == null || settings.seed().isBlank()) {
+            return;
+        }
+        VersionConfig platform = readSeed(settings.seed());
+        int seeded = 0;
+        for (ServiceSpec service : platform.services()) {
+            String namespace = service.namespaceOr(settings.namespace());
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                        .endMetadata().build()).create();
+            }
+            if (client.apps().deployments().inNamespace(namespace).withName(service.deploymentName()).get() != null) {
+                continue;
+            }
+            Deployment created = client.apps().deployments().inNamespace(namespace)
+                    .resource(deployment(service, namespace)).create();
+            client.apps().deployments().inNamespace(namespace).resource(rolledOut(created)).updateStatus();
+            seeded++;
+        }
+        LOG.info("Sandbox cluster seeded with {} Deployments of platform {} ({})", seeded, platform.version(),
+                settings.seed());
+    }
+
+    private VersionConfig readSeed(String seed) throws IOException {
+        Path file = Path.of(seed);
+        if (Files.isRegularFile(file)) {
+            return yamlMapper.readValue(file.toFile(), VersionConfig.class);
+        }
+        String resource = seed.startsWith("classpath:") ? seed.substring("classpath:".length()) : seed;
+        try (InputStream in = SandboxCluster.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UncheckedIOException(new IOException(
+                        "upshift.sandbox.seed: " + seed + " is neither a file nor a classpath resource"));
+            }
+            return yamlMapper.readValue(in, VersionConfig.class);
+        }
+    }
+
+    private Deployment deployment(ServiceSpec service, String namespace) {
+        String name = service.deploymentName();
+        Map<String, String> labels = Map.of("app", name);
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewSpec()
+                .withReplicas(settings.replicas())
+                .withProgressDeadlineSeconds(settings.progressDeadlineSeconds())
+                .withNewSelector().withMatchLabels(labels).endSelector()
+                .withNewStrategy().withType("RollingUpdate")
+                .withNewRollingUpdate().withMaxSurge(new IntOrString("25%")).withMaxUnavailable(new IntOrString("25%"))
+                .endRollingUpdate().endStrategy()
+                .withNewTemplate()
+                .withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec()
+                .addNewContainer().withName(service.container() != null ? service.container() : service.name())
+                .withImage(service.image()).endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private Deployment rolledOut(Deployment d) {
+        int replicas = settings.replicas();
+        String now = Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+        return new DeploymentBuilder(d).withStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(DeploymentRules.generation(d))
+                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas)
+                .withConditions(List.of(
+                        new DeploymentConditionBuilder().withType("Available").withStatus("True")
+                                .withReason("MinimumReplicasAvailable")
+                                .withMessage("Deployment has minimum availability.")
+                                .withLastTransitionTime(now).withLastUpdateTime(now).build(),
+                        new DeploymentConditionBuilder().withType("Progressing").withStatus("True")
+                                .withReason("NewReplicaSetAvailable")
+                                .withMessage("ReplicaSet \"" + d.getMetadata().getName() + "\" has successfully progressed.")
+                                .withLastTransitionTime(now).withLastUpdateTime(now).build()))
+                .build()).build();
+    }
+}

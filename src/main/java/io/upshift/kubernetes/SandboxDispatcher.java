@@ -1,0 +1,83 @@
+package io.upshift.kubernetes;
+
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
+import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
+import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
+import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * The CRUD dispatcher plus the API discovery documents kubectl reads before anything else
+ * ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/apps/v1}); the CRUD dispatcher alone
+ * answers those paths with object lists, so kubectl would find no resource types.
+ */
+class SandboxDispatcher extends KubernetesCrudDispatcher {
+
+    private static final List<String> VERBS = List.of("create", "delete", "get", "list", "patch", "update", "watch");
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        if ("GET".equals(request.getMethod())) {
+            String path = request.getPath();
+            int query = path.indexOf('?');
+            Object document = discovery(query < 0 ? path : path.substring(0, query));
+            if (document != null) {
+                try {
+                    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                            .setBody(json.writeValueAsString(document));
+                } catch (JsonProcessingException e) {
+                    return new MockResponse().setResponseCode(500).setBody(e.getMessage());
+                }
+            }
+        }
+        return super.dispatch(request);
+    }
+
+    private static Object discovery(String path) {
+        return switch (path) {
+            case "/api", "/api/" -> new APIVersionsBuilder().withVersions("v1").build();
+            case "/apis", "/apis/" -> {
+                GroupVersionForDiscovery appsV1 = new GroupVersionForDiscovery("apps/v1", "v1");
+                yield new APIGroupListBuilder()
+                        .withGroups(new APIGroupBuilder().withName("apps").withVersions(appsV1)
+                                .withPreferredVersion(appsV1).build())
+                        .build();
+            }
+            case "/api/v1" -> new APIResourceListBuilder().withGroupVersion("v1")
+                    .withResources(resource("namespaces", "Namespace", false, "ns"),
+                            resource("pods", "Pod", true, "po"), resource("services", "Service", true, "svc"),
+                            resource("configmaps", "ConfigMap", true, "cm"), resource("secrets", "Secret", true),
+                            resource("events", "Event", true, "ev"))
+                    .build();
+            case "/apis/apps/v1" -> new APIResourceListBuilder().withGroupVersion("apps/v1")
+                    .withResources(resource("deployments", "Deployment", true, "deploy"),
+                            subresource("deployments/status", "Deployment"), subresource("deployments/scale", "Scale"),
+                            resource("replicasets", "ReplicaSet", true, "rs"),
+                            resource("statefulsets", "StatefulSet", true, "sts"),
+                            resource("daemonsets", "DaemonSet", true, "ds"))
+                    .build();
+            default -> null;
+        };
+    }
+
+    private static APIResource resource(String name, String kind, boolean namespaced, String... shortNames) {
+        return new APIResourceBuilder().withName(name).withSingularName(kind.toLowerCase()).withKind(kind)
+                .withNamespaced(namespaced).withVerbs(VERBS).withShortNames(shortNames).build();
+    }
+
+    private static APIResource subresource(String name, String kind) {
+        return new APIResourceBuilder().withName(name).withSingularName("").withKind(kind).withNamespaced(true)
+                .withVerbs("get", "patch", "update").build();
+    }
+}

@@ -1,0 +1,89 @@
+package io.upshift.kubernetes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.config.JsonConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The installed kubectl against the sandbox, through the kubeconfig it writes. */
+class KubectlTest {
+
+    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
+
+    @TempDir
+    static Path dataDir;
+
+    static SandboxCluster sandbox;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        sandbox = Sandbox.start(dataDir, "examples/platform-5.1.2.02.yaml");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sandbox != null) {
+            sandbox.stop();
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private static Result kubectl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", sandbox.kubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("kubectl finished").isTrue();
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void kubeconfigIsWrittenToTheDataDir() {
+        assertThat(sandbox.kubeconfig()).isEqualTo(dataDir.resolve("sandbox.kubeconfig").toAbsolutePath().normalize())
+                .exists();
+    }
+
+    @Test
+    void getDeploymentsListsTheSeededPlatform() throws Exception {
+        Result r = kubectl("get", "deployments", "-n", "platform");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("config-center", "auth", "metadata", "scheduler", "data-service", "gateway",
+                "web-console");
+    }
+
+    @Test
+    void rolloutStatusSucceedsAfterARoll() throws Exception {
+        try (KubernetesClient client = Sandbox.client(sandbox)) {
+            Rollouts rollouts = new Rollouts(client, Rollouts.Settings.defaults(), new JsonConfiguration().jsonMapper(),
+                    Clock.systemUTC());
+            rollouts.start();
+            StepResult result = rollouts.execute(new ServiceStep("up-2", "5.1.2.04", "web-console", "platform",
+                    "web-console", null, "registry.upshift.local/dataphin/web-console:5.1.2.04", StepAction.ROLLING),
+                    null).get(20, TimeUnit.SECONDS);
+            rollouts.stop();
+            assertThat(result.outcome()).isEqualTo(StepOutcome.ROLLED);
+        }
+        Result r = kubectl("rollout", "status", "deployment/web-console", "-n", "platform", "--timeout=20s");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("successfully rolled out");
+        Result image = kubectl("get", "deployment", "web-console", "-n", "platform", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}");
+        assertThat(image.output()).isEqualTo("registry.upshift.local/dataphin/web-console:5.1.2.04");
+    }
+}
