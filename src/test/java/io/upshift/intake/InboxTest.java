@@ -2,6 +2,7 @@ package io.upshift.intake;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Files dropped into the inbox folder, through the real file consumer and routes. */
 class InboxTest extends UpshiftTestSupport {
@@ -21,6 +23,8 @@ class InboxTest extends UpshiftTestSupport {
         Files.createDirectories(inbox());
         Files.move(tmp, inbox().resolve(name));
         assertThat(processed.matches(20, TimeUnit.SECONDS)).as("inbox processed " + name).isTrue();
+        // the file consumer moves the file on completion, just after the exchange counts as done
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(inbox().resolve(name)));
     }
 
     @Test
