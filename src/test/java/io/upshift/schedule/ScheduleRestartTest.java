@@ -67,6 +67,10 @@ class ScheduleRestartTest {
         p.setProperty("upshift.db.url", "jdbc:h2:file:" + work.resolve("data/upshift"));
         p.setProperty("upshift.inbox.dir", work.resolve("inbox").toString());
         p.setProperty("upshift.sandbox.readiness-delay", "50ms");
+        // A stopped instance may hold the trigger it acquired ahead of its fire time (Quartz does not
+        // release it on shutdown); a new instance (instanceId AUTO) recovers it once the cluster
+        // counts the old one as gone: clusterCheckinInterval + 7.5 s after its last check-in.
+        p.setProperty("camel.component.quartz.properties[org.quartz.jobStore.clusterCheckinInterval]", "1000");
         Main main = new Main(Upshift.class);
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         main.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
@@ -105,7 +109,7 @@ class ScheduleRestartTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(at.plusSeconds(1)));
         start();
-        JsonNode fired = await().atMost(Duration.ofSeconds(30))
+        JsonNode fired = await().atMost(Duration.ofSeconds(60))
                 .until(() -> json.readTree(send(HttpRequest.newBuilder(uri("/api/schedules/" + id)).GET()).body()),
                         schedule -> schedule.has("lastOutcome"));
         assertThat(Instant.parse(fired.path("lastWindowAt").asText())).isEqualTo(at);
