@@ -77,6 +77,7 @@ public class ScheduleConfiguration implements CamelConfiguration {
     private static void startWindows(CamelContext camel) throws Exception {
         Scheduler scheduler = scheduler(camel);
         ProducerTemplate producer = camel.createProducerTemplate();
+        camel.addService(producer, true, false);
         WindowOpener opener = (scheduleId, fireTime) -> producer.sendBodyAndHeaders("direct:open-window", null,
                 Map.of("UpshiftScheduleId", scheduleId, "UpshiftScheduledFireTime", fireTime));
         scheduler.getContext().put(OpenWindowJob.OPENER, opener);
