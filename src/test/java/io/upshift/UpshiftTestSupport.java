@@ -61,6 +61,8 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         p.setProperty("upshift.inbox.dir", inbox().toString());
         p.setProperty("upshift.inbox.poll-delay", "50");
         p.setProperty("upshift.inbox.read-lock-interval", "100");
+        p.setProperty("upshift.sandbox.readiness-delay", "20ms");
+        p.setProperty("upshift.upgrade.parallelism", "8");
         p.putAll(settings());
         config.withUseOverridePropertiesWithPropertiesComponent(p);
     }
@@ -105,6 +107,33 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
             request.header("Content-Type", contentType);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> postJson(String path, String json, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json");
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits until the upgrade reaches {@code state} and returns its record. */
+    protected JsonNode awaitUpgrade(String id, String state) {
+        return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> body(get("/api/upgrades/" + id)), r -> r.path("state").asText().equals(state));
+    }
+
+    protected io.fabric8.kubernetes.client.KubernetesClient kubernetes() {
+        return context.getRegistry().lookupByNameAndType("kubernetesClient",
+                io.fabric8.kubernetes.client.KubernetesClient.class);
+    }
+
+    /** The image of a Deployment's first (only) container in the platform namespace. */
+    protected String image(String deployment) {
+        return kubernetes().apps().deployments().inNamespace("platform").withName(deployment).get().getSpec()
+                .getTemplate().getSpec().getContainers().get(0).getImage();
     }
 
     protected JsonNode body(HttpResponse<String> response) throws IOException {

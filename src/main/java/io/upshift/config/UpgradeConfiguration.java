@@ -23,7 +23,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
 
 /** Beans of the upgrade pipeline: planner, lock, store, execution and the progress aggregator. */
 @Configuration
@@ -73,8 +73,14 @@ public class UpgradeConfiguration implements CamelConfiguration {
         UpgradeExecution execution = new UpgradeExecution(camel, store, lock, clock, parallelism, rollbackOnFailure,
                 executors.newFixedThreadPool(this, "upgrade", threads),
                 executors.newSingleThreadScheduledExecutor(this, "upgrade-window"));
-        camel.addService(execution, true, false);
-        ServiceHelper.startService(execution);
+        execution.open();
+        // a plain bean, not a Camel Service: routes calling it must not stop it when they stop
+        camel.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                execution.close();
+            }
+        }, true, false);
         return execution;
     }
 

@@ -150,6 +150,10 @@ public final class DagExecution<R> {
         outcomes.put(node, NodeOutcome.succeeded(result));
         notify(() -> listener.onFinish(node, result, null), node);
         for (String dependent : dependents.get(node)) {
+            // an already-done dependent never runs, and its own dependents never counted it
+            if (outcomes.get(dependent).state() == NodeState.SKIPPED) {
+                continue;
+            }
             if (remaining.merge(dependent, -1, Integer::sum) == 0) {
                 ready.add(dependent);
             }

@@ -26,7 +26,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@link #finish}. A downtime upgrade runs two such phases: scale down in reverse dependency order,
  * then set the image and scale up in dependency order.
  */
-public class UpgradeExecution extends ServiceSupport {
+public class UpgradeExecution implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpgradeExecution.class);
 
@@ -71,16 +70,17 @@ public class UpgradeExecution extends ServiceSupport {
         this.timers = timers;
     }
 
-    @Override
-    protected void doStart() throws Exception {
+    /** Opens the producers; the configuration ties {@link #close()} to Camel's shutdown. */
+    public void open() throws Exception {
         template = camel.createProducerTemplate();
+        template.start();
         serviceEndpoint = camel.getEndpoint(SERVICE_ROUTE);
         serviceProducer = serviceEndpoint.createAsyncProducer();
         serviceProducer.start();
     }
 
     @Override
-    protected void doStop() throws Exception {
+    public void close() throws Exception {
         runs.values().forEach(Run::halt);
         if (serviceProducer != null) {
             serviceProducer.stop();

@@ -2,7 +2,6 @@ package io.upshift.intake;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,20 +10,20 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** Files dropped into the inbox folder, through the real file consumer and routes. */
 class InboxTest extends UpshiftTestSupport {
 
     private void drop(String name, byte[] content) throws Exception {
-        NotifyBuilder processed = new NotifyBuilder(context).fromRoute("intake-inbox").whenDone(1).create();
+        NotifyBuilder processed = new NotifyBuilder(context).fromRoute("intake-inbox")
+                .filter(org.apache.camel.builder.Builder.header("CamelFileName").isEqualTo(name)).whenDone(1).create();
         Path tmp = work.resolve(name + ".part");
         Files.write(tmp, content);
         Files.createDirectories(inbox());
         Files.move(tmp, inbox().resolve(name));
         assertThat(processed.matches(20, TimeUnit.SECONDS)).as("inbox processed " + name).isTrue();
-        // the file consumer moves the file on completion, just after the exchange counts as done
-        await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(inbox().resolve(name)));
+        // the file moves out of the inbox as the exchange completes
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !Files.exists(inbox().resolve(name)));
     }
 
     @Test

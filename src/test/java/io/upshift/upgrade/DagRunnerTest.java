@@ -267,6 +267,24 @@ class DagRunnerTest {
     }
 
     @Test
+    void aDoneNodeBetweenPendingOnesIsNeitherStartedNorCountedTwice() {
+        // resume: auth finished before the crash, config-center did not
+        Steps steps = new Steps(graph("config-center", "", "auth", "config-center", "metadata", "config-center",
+                "data-service", "metadata,auth", "gateway", "auth,data-service"));
+        steps.alreadyDone.add("auth");
+        DagExecution<String> run = run(steps, 8);
+
+        steps.succeed("config-center");
+        steps.succeed("metadata");
+        assertThat(steps.started).containsExactly("config-center", "metadata", "data-service");
+        steps.succeed("data-service");
+        steps.succeed("gateway");
+        assertThat(run.outcome().join().status()).isEqualTo(DagOutcome.Status.SUCCEEDED);
+        assertThat(steps.started).doesNotContain("auth");
+        assertThat(steps.violations).isEmpty();
+    }
+
+    @Test
     void everythingAlreadyDoneSucceedsAtOnce() {
         DagExecution<Object> run = DagRunner.of(graph("a", "", "b", "a")).alreadyDone(List.of("a", "b"))
                 .start(node -> new CompletableFuture<>());

@@ -1,0 +1,91 @@
+package io.upshift.upgrade;
+
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.UpshiftTestSupport;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Upgrades that do not go to plan: a service that never becomes ready, and a force stop. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpgradeFailureTest extends UpshiftTestSupport {
+
+    @Override
+    protected Properties settings() {
+        Properties p = new Properties();
+        p.setProperty("upshift.sandbox.progress-deadline-seconds", "1");
+        p.setProperty("upshift.rollout.deadline-grace", "500ms");
+        return p;
+    }
+
+    @Test
+    @Order(1)
+    void aFailedServiceStopsNewStartsAndTheChangedServicesAreRolledBack() throws Exception {
+        String broken = new String(example("platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.03")
+                .replace("gateway:5.1.2.03", "gateway:broken-5.1.2.03");
+        assertThat(post("/api/versions", "application/yaml", broken.getBytes()).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> accepted = postJson("/api/upgrades", "{\"targetVersion\":\"5.1.2.03\",\"acceptRisk\":true}");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String id = body(accepted).path("id").asText();
+
+        JsonNode ended = awaitUpgrade(id, "ROLLED_BACK");
+        assertThat(ended.path("message").asText()).startsWith("gateway: ").contains("progress deadline")
+                .endsWith("every changed service was rolled back");
+        Map<String, JsonNode> services = byName(ended);
+        assertThat(services.get("gateway").path("state").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(services.get("web-console").path("state").asText()).isEqualTo("NOT_STARTED");
+        assertThat(services.get("config-center").path("state").asText()).isEqualTo("ROLLED_BACK");
+        for (String service : services.keySet()) {
+            assertThat(image(service)).endsWith(":5.1.2.02");
+        }
+        assertThat(get("/api/upgrades/" + id + "/logs").body()).contains("gateway: FAILED: ",
+                "rolling back the services already changed, in reverse order", "config-center: rolled back",
+                "ended ROLLED_BACK");
+        JsonNode platform = body(get("/api/platform"));
+        assertThat(platform.path("currentVersion").asText()).isEqualTo("5.1.2.02");
+        assertThat(platform.path("upgradeInProgress").isNull()).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void aForceStopStartsNothingNewReleasesTheLockAndShowsWhereEachServiceIs() throws Exception {
+        post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
+        // data-service takes long to become ready: the upgrade is still running when it is stopped
+        kubernetes().apps().deployments().inNamespace("platform").withName("data-service")
+                .edit(d -> {
+                    d.getMetadata().getAnnotations().put("upshift.io/readiness-delay", "20s");
+                    return d;
+                });
+        String id = body(postJson("/api/upgrades", "{\"targetVersion\":\"5.1.2.04\",\"acceptRisk\":true}")).path("id").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(
+                () -> byName(body(get("/api/upgrades/" + id))).get("data-service").path("state").asText().equals("RUNNING"));
+
+        HttpResponse<String> stopped = postJson("/api/upgrades/" + id + "/stop", "");
+        assertThat(stopped.statusCode()).isEqualTo(200);
+        JsonNode record = body(stopped);
+        assertThat(record.path("state").asText()).isEqualTo("STOPPED");
+        assertThat(record.path("message").asText()).startsWith("force stopped");
+        Map<String, JsonNode> services = byName(record);
+        assertThat(services.get("config-center").path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(services.get("gateway").path("state").asText()).isEqualTo("NOT_STARTED");
+        assertThat(services.get("gateway").path("message").asText()).contains("gateway:5.1.2.02");
+        assertThat(image("gateway")).endsWith(":5.1.2.02");
+        assertThat(body(get("/api/platform")).path("upgradeInProgress").isNull()).isTrue();
+        assertThat(postJson("/api/upgrades/" + id + "/stop", "").statusCode()).isEqualTo(409);
+        assertThat(get("/api/upgrades/" + id + "/logs").body()).contains("ended STOPPED: force stopped");
+    }
+
+    private static Map<String, JsonNode> byName(JsonNode record) {
+        Map<String, JsonNode> services = new java.util.LinkedHashMap<>();
+        record.path("services").forEach(s -> services.put(s.path("name").asText(), s));
+        return services;
+    }
+}

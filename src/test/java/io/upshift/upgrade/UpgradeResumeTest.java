@@ -1,0 +1,62 @@
+package io.upshift.upgrade;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.UpshiftTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Resume after a crash: the database and cluster are left as a process killed mid-upgrade leaves
+ * them (record RUNNING, lock held by this instance, some services rolled), then the start-up
+ * route {@code resume-upgrades} runs as it does when Upshift starts again.
+ */
+class UpgradeResumeTest extends UpshiftTestSupport {
+
+    @Test
+    void aRestartContinuesTheRunningUpgradeSkippingWhatIsDone() throws Exception {
+        post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
+        UpgradePlanner planner = context.getRegistry().lookupByNameAndType("upgradePlanner", UpgradePlanner.class);
+        UpgradeExecution execution = context.getRegistry().lookupByNameAndType("upgradeExecution", UpgradeExecution.class);
+        UpgradeStore store = context.getRegistry().lookupByNameAndType("upgradeStore", UpgradeStore.class);
+        PlatformLock lock = context.getRegistry().lookupByNameAndType("platformLease", PlatformLock.class);
+
+        // what the crashed process left: lock held, record RUNNING, config-center and auth rolled
+        // (auth's finish recorded, config-center's not), the rest untouched
+        String id = "upg-crashed-0001";
+        assertThat(lock.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
+        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
+        UpgradePlan plan = planner.plan(request, planner.verdict(request));
+        execution.accept(plan, id, "http", null);
+        for (String service : List.of("config-center", "auth")) {
+            kubernetes().apps().deployments().inNamespace("platform").withName(service).edit(d -> {
+                d.getSpec().getTemplate().getSpec().getContainers().get(0)
+                        .setImage("registry.upshift.local/dataphin/" + service + ":5.1.2.04");
+                return d;
+            });
+        }
+        store.update(id, r -> r.running(r.createdAt(), "running")
+                .withService(r.service("config-center").orElseThrow().started(r.createdAt(), "rolling update"))
+                .withService(r.service("auth").orElseThrow().finished(ServiceState.SUCCEEDED, 2, 2, r.createdAt(), "rolled")));
+        assertThat(body(get("/api/platform")).path("upgradeInProgress").asText()).isEqualTo(id);
+
+        // Upshift starts again
+        context.getRouteController().stopRoute("resume-upgrades");
+        context.getRouteController().startRoute("resume-upgrades");
+
+        JsonNode done = awaitUpgrade(id, "SUCCEEDED");
+        for (JsonNode service : done.path("services")) {
+            assertThat(service.path("state").asText()).as(service.path("name").asText()).isIn("SUCCEEDED", "ALREADY_AT_TARGET");
+        }
+        String log = get("/api/upgrades/" + id + "/logs").body();
+        assertThat(log).contains("Upshift restarted: resuming", "config-center: already at");
+        assertThat(log).doesNotContain("auth: rolling update");
+        for (String service : List.of("config-center", "auth", "metadata", "gateway", "web-console")) {
+            assertThat(image(service)).endsWith(":5.1.2.04");
+        }
+        assertThat(body(get("/api/platform")).path("upgradeInProgress").isNull()).isTrue();
+        assertThat(body(get("/api/platform")).path("currentVersion").asText()).isEqualTo("5.1.2.04");
+    }
+}
