@@ -61,8 +61,6 @@ class ScheduleRestartTest {
         port = freePort();
         Properties p = new Properties();
         p.setProperty("camel.server.port", String.valueOf(port));
-        // the real Main also starts the management server (8080 unless told otherwise)
-        p.setProperty("camel.management.port", String.valueOf(freePort()));
         p.setProperty("upshift.data.dir", work.resolve("data").toString());
         p.setProperty("upshift.db.url", "jdbc:h2:file:" + work.resolve("data/upshift"));
         p.setProperty("upshift.inbox.dir", work.resolve("inbox").toString());
