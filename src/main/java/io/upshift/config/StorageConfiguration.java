@@ -2,7 +2,10 @@ package io.upshift.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -46,8 +49,27 @@ public class StorageConfiguration implements CamelConfiguration {
         config.setPassword(password);
         config.setMaximumPoolSize(poolSize);
         HikariDataSource dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(dataSource)
+                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))
+                .load().migrate();
         return dataSource;
+    }
+
+    /**
+     * The folder of vendor-specific migrations (Quartz's tables differ per database): {@code h2} or
+     * {@code postgresql}. Plain Flyway has no {@code {vendor}} placeholder (Spring Boot's), hence this.
+     */
+    static String vendor(DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            if (product.contains("postgres")) {
+                return "postgresql";
+            }
+            if (product.contains("h2")) {
+                return "h2";
+            }
+            throw new IllegalStateException("unsupported database " + product + ": Upshift runs on H2 or PostgreSQL");
+        }
     }
 
     /** Time comes from one clock so that tests of windows and leases can control it. */

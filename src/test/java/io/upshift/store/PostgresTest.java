@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code UPSHIFT_TEST_POSTGRES_URL}; without it (a developer machine without PostgreSQL) the
  * class is skipped. Each run gets a schema of its own.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PostgresTest extends UpshiftTestSupport {
 
     private static final String URL = System.getenv("UPSHIFT_TEST_POSTGRES_URL");
@@ -54,6 +55,7 @@ class PostgresTest extends UpshiftTestSupport {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void aWholeUpgradeRunsOnPostgres() throws Exception {
         assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(201);
         assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(200);
@@ -64,6 +66,28 @@ class PostgresTest extends UpshiftTestSupport {
         assertThat(get("/api/upgrades/" + id + "/logs").body()).contains("ended SUCCEEDED");
         assertThat(body(get("/api/platform")).path("currentVersion").asText()).isEqualTo("5.1.2.04");
         assertThat(body(postJson("/api/upgrades", "{}", "Idempotency-Key", "pg-1")).path("id").asText()).isEqualTo(id);
+    }
+
+    /** After the upgrade above: the platform runs 5.1.2.04, the window upgrades it to 5.2.0.01. */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aScheduledWindowFiresFromTheQuartzTablesOnPostgres() throws Exception {
+        post("/api/versions", "application/yaml", example("platform-5.2.0.01.yaml"));
+        String at = java.time.OffsetDateTime.now().plusSeconds(2).withNano(0).toString();
+        var created = postJson("/api/schedules", "{\"targetVersion\":\"5.2.0.01\",\"acceptRisk\":true,\"at\":\"" + at
+                + "\",\"windowMinutes\":30}");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = body(created).path("id").asText();
+        JsonNode fired = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> body(get("/api/schedules/" + id)), schedule -> schedule.has("lastOutcome"));
+        assertThat(fired.path("lastOutcome").asText()).startsWith("STARTED upg-");
+        awaitUpgrade(fired.path("lastUpgradeId").asText(), "SUCCEEDED");
+        try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+            var rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE lower(table_name) = 'qrtz_triggers'");
+            rs.next();
+            assertThat(rs.getInt(1)).isGreaterThan(0);
+        }
     }
 
     @Test

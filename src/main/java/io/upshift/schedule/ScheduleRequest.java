@@ -1,0 +1,14 @@
+package io.upshift.schedule;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * An upgrade window as asked for (HTTP body, inbox file with {@code kind: UpgradeSchedule}, or the
+ * {@code upshift.windows.<name>.*} settings), before validation: one {@code at}, or {@code cron}
+ * with {@code timeZone}; {@code windowMinutes} null means 60. Fields are text so that every
+ * problem can be reported with its own reason.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ScheduleRequest(String targetVersion, String mode, Boolean acceptRisk, String requestedBy,
+        Boolean allowDowngrade, String at, String cron, String timeZone, Integer windowMinutes) {
+}

@@ -1,0 +1,136 @@
+package io.upshift.schedule;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.function.Predicate;
+
+import io.upshift.RejectedException;
+import io.upshift.upgrade.UpgradeMode;
+import io.upshift.version.Version;
+import org.quartz.CronExpression;
+
+/**
+ * Checks an upgrade window before it is stored. Every form problem is reported at once as
+ * {@code 400 invalid schedule} (bad cron, unknown time zone, unaccepted risk…); a well-formed window
+ * that can never open is {@code 422 window in the past}; a target version never imported is
+ * {@code 404 unknown version}.
+ */
+public class ScheduleValidator {
+
+    private final Clock clock;
+    private final Predicate<String> knownVersion;
+
+    public ScheduleValidator(Clock clock, Predicate<String> knownVersion) {
+        this.clock = clock;
+        this.knownVersion = knownVersion;
+    }
+
+    /**
+     * @param checkVersion false for default windows from the settings, whose version may be imported
+     *                     after start-up (an unknown version then fails the window, not the start)
+     */
+    public ScheduleSpec validate(ScheduleRequest request, boolean checkVersion) {
+        List<String> reasons = new ArrayList<>();
+        String version = request.targetVersion() == null ? null : request.targetVersion().trim();
+        if (version == null || version.isEmpty()) {
+            reasons.add("targetVersion: missing");
+        } else if (!Version.isValid(version)) {
+            reasons.add("targetVersion: \"" + version + "\" is not a version of four numeric segments such as 5.1.2.04");
+        }
+        UpgradeMode mode = null;
+        try {
+            mode = UpgradeMode.parse(request.mode());
+        } catch (IllegalArgumentException e) {
+            reasons.add("mode: " + e.getMessage());
+        }
+        if (!Boolean.TRUE.equals(request.acceptRisk())) {
+            reasons.add("acceptRisk: the risk disclaimer must be accepted (\"acceptRisk\": true) for an unattended upgrade");
+        }
+        int windowMinutes = request.windowMinutes() == null ? ScheduleSpec.DEFAULT_WINDOW_MINUTES : request.windowMinutes();
+        if (windowMinutes < 1) {
+            reasons.add("windowMinutes: must be at least 1, was " + windowMinutes);
+        }
+        ZoneId zone = null;
+        if (request.timeZone() != null) {
+            try {
+                zone = ZoneId.of(request.timeZone().trim());
+            } catch (DateTimeException e) {
+                reasons.add("timeZone: unknown time zone \"" + request.timeZone() + "\" (use a region such as Asia/Shanghai or an offset such as +08:00)");
+            }
+        }
+        boolean hasAt = request.at() != null && !request.at().isBlank();
+        boolean hasCron = request.cron() != null && !request.cron().isBlank();
+        Instant at = null;
+        String cron = null;
+        if (hasAt == hasCron) {
+            reasons.add(hasAt ? "give either at (one window) or cron (recurring windows), not both"
+                    : "at or cron: missing (one window at a time, or recurring windows by cron expression)");
+        } else if (hasAt) {
+            try {
+                OffsetDateTime parsed = OffsetDateTime.parse(request.at().trim());
+                at = parsed.toInstant();
+                if (zone == null) {
+                    zone = parsed.getOffset();
+                }
+            } catch (DateTimeParseException withoutOffset) {
+                at = localAt(request.at().trim(), zone, request.timeZone() != null, reasons);
+            }
+        } else {
+            cron = request.cron().trim();
+            try {
+                CronExpression.validateExpression(cron);
+            } catch (ParseException e) {
+                reasons.add("cron: \"" + cron + "\" is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year],"
+                        + " e.g. \"0 0 2 ? * SUN\"): " + e.getMessage());
+            }
+            if (request.timeZone() == null) {
+                reasons.add("timeZone: missing (a cron window needs the zone its hours are read in, e.g. Asia/Shanghai)");
+            }
+        }
+        if (!reasons.isEmpty()) {
+            throw new RejectedException(400, "invalid schedule", reasons);
+        }
+        ScheduleSpec spec = new ScheduleSpec(Version.parse(version).text(), mode, true, Boolean.TRUE.equals(request.allowDowngrade()),
+                request.requestedBy(), at, cron, zone, windowMinutes);
+        Instant now = clock.instant();
+        if (at != null && !at.isAfter(now)) {
+            throw new RejectedException(422, "window in the past",
+                    List.of("at: " + request.at() + " has passed (it is now " + now + ")"));
+        }
+        if (cron != null && Windows.cron(spec).getNextValidTimeAfter(Date.from(now)) == null) {
+            throw new RejectedException(422, "window in the past",
+                    List.of("cron: \"" + cron + "\" never fires after " + now));
+        }
+        if (checkVersion && !knownVersion.test(spec.targetVersion())) {
+            throw new RejectedException(404, "unknown version",
+                    List.of("targetVersion: no version configuration \"" + spec.targetVersion() + "\" has been imported"));
+        }
+        return spec;
+    }
+
+    /** An {@code at} without offset is read in the given time zone. */
+    private static Instant localAt(String text, ZoneId zone, boolean zoneGiven, List<String> reasons) {
+        try {
+            LocalDateTime local = LocalDateTime.parse(text);
+            if (zone == null) {
+                if (!zoneGiven) {
+                    reasons.add("at: \"" + text + "\" has no offset: write it as 2026-12-01T02:00:00+08:00 or give a timeZone");
+                }
+                return null;
+            }
+            return local.atZone(zone).toInstant();
+        } catch (DateTimeParseException e) {
+            reasons.add("at: \"" + text + "\" is not a date and time such as 2026-12-01T02:00:00+08:00");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.upshift.schedule;
+
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.UpshiftTestSupport;
+import io.upshift.upgrade.PlatformLock;
+import org.apache.camel.spi.Registry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Quartz firing windows through the real routes (open-window → request-upgrade → sandbox cluster),
+ * with the application's clock under the test's control, and default windows from the settings.
+ * Ordered: the first upgrade that runs changes the platform's version for the tests after it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScheduleFiringTest extends UpshiftTestSupport {
+
+    private ShiftedClock clock;
+    private boolean imported;
+
+    @Override
+    protected Properties settings() {
+        Properties p = new Properties();
+        p.setProperty("upshift.windows.nightly.cron", "0 0 3 * * ?");
+        p.setProperty("upshift.windows.nightly.time-zone", "Asia/Shanghai");
+        p.setProperty("upshift.windows.nightly.target-version", "5.1.2.04");
+        p.setProperty("upshift.windows.nightly.mode", "downtime");
+        p.setProperty("upshift.windows.nightly.window-minutes", "45");
+        p.setProperty("upshift.windows.nightly.accept-risk", "true");
+        p.setProperty("upshift.sandbox.readiness-delay", "50ms");
+        return p;
+    }
+
+    /** Called after the configuration classes bound their beans: the application's clock becomes the test's. */
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.unbind("clock");
+        registry.bind("clock", Clock.class, clock());
+    }
+
+    private ShiftedClock clock() {
+        if (clock == null) {
+            clock = new ShiftedClock();
+        }
+        return clock;
+    }
+
+    /** Once per class: importing a version an upgrade is rolling out is refused. */
+    @BeforeEach
+    void importVersion() throws Exception {
+        if (!imported) {
+            assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isBetween(200, 201);
+            imported = true;
+        }
+    }
+
+    @AfterEach
+    void realTime() {
+        clock().shift(Duration.ZERO);
+    }
+
+    /** A one-off window opening two seconds from now (whole seconds, as operators write them). */
+    private JsonNode scheduleSoon(int windowMinutes) throws Exception {
+        Instant at = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
+        HttpResponse<String> created = post("/api/schedules", "application/json", """
+                {"targetVersion":"5.1.2.04","acceptRisk":true,"at":"%s","windowMinutes":%d}"""
+                .formatted(OffsetDateTime.ofInstant(at, ZoneOffset.UTC), windowMinutes).getBytes());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return body(created);
+    }
+
+    private JsonNode awaitOutcome(String id) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> body(get("/api/schedules/" + id)),
+                schedule -> schedule.has("lastOutcome"));
+    }
+
+    @Test
+    @Order(1)
+    void aWindowWhileAnotherUpgradeHoldsThePlatformIsSkipped() throws Exception {
+        PlatformLock lock = context.getRegistry().lookupByNameAndType("platformLease", PlatformLock.class);
+        assertThat(lock.tryAcquire(PlatformLock.PLATFORM, "upg-held-by-test")).isEmpty();
+        try {
+            JsonNode fired = awaitOutcome(scheduleSoon(60).path("id").asText());
+            assertThat(fired.path("lastOutcome").asText()).isEqualTo("SKIPPED: an upgrade is in progress (upg-held-by-test)");
+            assertThat(fired.has("lastUpgradeId")).isFalse();
+        } finally {
+            lock.release(PlatformLock.PLATFORM, "upg-held-by-test");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aWindowFiredAfterItClosedIsMissed() throws Exception {
+        JsonNode schedule = scheduleSoon(1);
+        // by the application's clock, the fire comes two minutes late: the one-minute window has closed
+        clock().shift(Duration.ofMinutes(2));
+        JsonNode fired = awaitOutcome(schedule.path("id").asText());
+        assertThat(fired.path("lastOutcome").asText()).isEqualTo("MISSED");
+        assertThat(Instant.parse(fired.path("lastWindowAt").asText())).isEqualTo(Instant.parse(schedule.path("nextFireTime").asText()));
+    }
+
+    /**
+     * A fire four minutes late into a five-minute window still starts the upgrade, through the real
+     * pipeline (validation, compatibility router, lock) on the sandbox cluster; once it has run, the
+     * next window finds nothing to do.
+     */
+    @Test
+    @Order(3)
+    void aWindowStartsTheUpgradeEvenLateAndTheNextFindsThePlatformUpgraded() throws Exception {
+        JsonNode schedule = scheduleSoon(5);
+        Instant opensAt = Instant.parse(schedule.path("nextFireTime").asText());
+        clock().shift(Duration.ofMinutes(4));
+        JsonNode fired = awaitOutcome(schedule.path("id").asText());
+        String upgradeId = fired.path("lastUpgradeId").asText();
+        assertThat(fired.path("lastOutcome").asText()).isEqualTo("STARTED " + upgradeId);
+        assertThat(Instant.parse(fired.path("lastWindowAt").asText())).isEqualTo(opensAt);
+
+        JsonNode upgrade = body(get("/api/upgrades/" + upgradeId));
+        assertThat(upgrade.path("trigger").asText()).isEqualTo("schedule");
+        assertThat(Instant.parse(upgrade.path("windowEndsAt").asText())).isEqualTo(opensAt.plus(Duration.ofMinutes(5)));
+        clock().shift(Duration.ZERO);
+        JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> body(get("/api/upgrades/" + upgradeId)),
+                u -> !u.path("state").asText().matches("PENDING|RUNNING"));
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+
+        JsonNode again = awaitOutcome(scheduleSoon(60).path("id").asText());
+        assertThat(again.path("lastOutcome").asText()).isEqualTo("SKIPPED: already at 5.1.2.04");
+    }
+
+    @Test
+    void defaultWindowsFromTheSettingsAreCreatedAtStart() throws Exception {
+        JsonNode nightly = body(get("/api/schedules/window-nightly"));
+        assertThat(nightly.path("name").asText()).isEqualTo("nightly");
+        assertThat(nightly.path("source").asText()).isEqualTo("settings upshift.windows.nightly");
+        assertThat(nightly.path("mode").asText()).isEqualTo("downtime");
+        assertThat(nightly.path("windowMinutes").asInt()).isEqualTo(45);
+        OffsetDateTime next = OffsetDateTime.parse(nightly.path("nextFireTime").asText());
+        assertThat(next.getOffset()).isEqualTo(ZoneOffset.ofHours(8));
+        assertThat(next.getHour()).isEqualTo(3);
+    }
+}
