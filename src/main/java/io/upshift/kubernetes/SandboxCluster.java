@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,7 +143,10 @@ public class SandboxCluster extends ServiceSupport {
                 .build();
         Files.createDirectories(settings.dataDir());
         Path file = settings.dataDir().resolve("sandbox.kubeconfig");
-        yamlMapper.writeValue(file.toFile(), config);
+        // written aside and moved: whoever waits for the file (a script, a test) never reads half of it
+        Path written = Files.createTempFile(settings.dataDir(), "sandbox.kubeconfig", ".tmp");
+        yamlMapper.writeValue(written.toFile(), config);
+        Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return file.toAbsolutePath().normalize();
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +45,7 @@ public class UpgradeExecution implements AutoCloseable {
     static final String SERVICE_ROUTE = "direct:upgrade-service";
     static final String PROGRESS_ROUTE = "direct:upgrade-progress";
     public static final String UPGRADE_ID = PlatformLockRepository.UPGRADE_ID;
+    private static final long RESUME_RETRY_MARGIN_MS = 50;
 
     private final CamelContext camel;
     private final UpgradeStore store;
@@ -192,21 +194,55 @@ public class UpgradeExecution implements AutoCloseable {
         }
     }
 
-    /** At start: continue the upgrades a previous process left running, holding the lock again. */
+    /**
+     * At start: continue the upgrades a previous process left running, holding the lock again. An
+     * upgrade whose lock another instance still holds (a live replica running it, or a crashed one
+     * whose lease has not yet expired) is tried again when that lease expires, and so on until it
+     * ends or this process takes it over.
+     */
     public List<String> resumeInterrupted() {
         List<String> resumed = new ArrayList<>();
         for (UpgradeRecord record : store.active()) {
-            var holder = lock.tryAcquire(PlatformLock.PLATFORM, record.id());
-            if (holder.isPresent()) {
-                LOG.warn("Upgrade {} is {} but the platform lock is held by {}: not resuming it here", record.id(),
-                        record.state(), holder.get());
-                continue;
+            if (tryResume(record, true)) {
+                resumed.add(record.id());
             }
-            store.log(record.id(), "Upshift restarted: resuming, services already at target are skipped");
-            run(record);
-            resumed.add(record.id());
         }
         return resumed;
+    }
+
+    /** {@code first}: the start-up attempt, which also tells the upgrade's log why it waits (retries do not repeat it). */
+    private boolean tryResume(UpgradeRecord record, boolean first) {
+        if (record.state().isFinal() || runs.containsKey(record.id())) {
+            return false;
+        }
+        var holder = lock.tryAcquire(PlatformLock.PLATFORM, record.id());
+        if (holder.isPresent()) {
+            Optional<Lease> lease = lock.lease(PlatformLock.PLATFORM);
+            Instant retryAt = lease.map(Lease::expiresAt).orElse(clock.instant());
+            String owner = lease.map(l -> holder.get() + " on instance " + l.ownerInstance()).orElse(holder.get());
+            LOG.warn("Upgrade {} is {} but the platform lock is held by {} until {}: resuming it here if that lease expires",
+                    record.id(), record.state(), owner, retryAt);
+            if (first) {
+                store.log(record.id(), "Upshift restarted: the platform lock is held by " + owner + " until " + retryAt
+                        + "; resuming here if that lease expires");
+            }
+            // delay by a little more than the lease's remaining time: the takeover needs it strictly expired
+            long delay = Math.max(0, Duration.between(clock.instant(), retryAt).toMillis()) + RESUME_RETRY_MARGIN_MS;
+            timers.schedule(() -> retryResume(record.id()), delay, TimeUnit.MILLISECONDS);
+            return false;
+        }
+        store.log(record.id(), "Upshift restarted: resuming, services already at target are skipped");
+        run(record);
+        return true;
+    }
+
+    private void retryResume(String id) {
+        try {
+            store.find(id).ifPresent(record -> tryResume(record, false));
+        } catch (RuntimeException e) {
+            LOG.error("Upgrade {}: could not resume it; trying again in a lease's time", id, e);
+            timers.schedule(() -> retryResume(id), lock.leaseDuration().toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     public PlatformStatus platform() {

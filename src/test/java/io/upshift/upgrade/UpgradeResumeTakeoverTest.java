@@ -1,0 +1,63 @@
+package io.upshift.upgrade;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.UpshiftTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Resume after a crash of another instance: the platform lock is still held by a process with a
+ * different instance id whose lease has not expired. The restarted instance must not run the
+ * upgrade while that lease lives, and must take it over once it has expired (not give up).
+ */
+class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
+
+    @Test
+    void anotherInstancesLockIsTakenOverWhenItsLeaseExpires() throws Exception {
+        post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
+        UpgradePlanner planner = context.getRegistry().lookupByNameAndType("upgradePlanner", UpgradePlanner.class);
+        UpgradeExecution execution = context.getRegistry().lookupByNameAndType("upgradeExecution", UpgradeExecution.class);
+        UpgradeStore store = context.getRegistry().lookupByNameAndType("upgradeStore", UpgradeStore.class);
+        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+
+        // what the crashed instance left: its lease (4 s) on the lock, the record RUNNING
+        String id = "upg-crashed-0002";
+        PlatformLock crashed = new PlatformLock(dataSource, Clock.systemUTC(), "crashed-node", Duration.ofSeconds(4));
+        assertThat(crashed.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
+        Instant expiry = crashed.lease(PlatformLock.PLATFORM).orElseThrow().expiresAt();
+        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
+        execution.accept(planner.plan(request, planner.verdict(request)), id, "http", null);
+        store.update(id, r -> r.running(r.createdAt(), "running"));
+
+        // this instance starts while that lease still lives
+        context.getRouteController().stopRoute("resume-upgrades");
+        context.getRouteController().startRoute("resume-upgrades");
+
+        JsonNode done = awaitUpgrade(id, "SUCCEEDED");
+        assertThat(done.path("services").findValuesAsText("state")).containsOnly("SUCCEEDED");
+        String[] log = get("/api/upgrades/" + id + "/logs").body().split("\n");
+        String waited = line(log, "the platform lock is held by " + id + " on instance crashed-node");
+        String resumed = line(log, "Upshift restarted: resuming");
+        assertThat(timestamp(waited)).isBefore(expiry);
+        assertThat(timestamp(resumed)).isAfterOrEqualTo(expiry);
+        assertThat(body(get("/api/platform")).path("currentVersion").asText()).isEqualTo("5.1.2.04");
+    }
+
+    private static String line(String[] log, String text) {
+        return Arrays.stream(log).filter(l -> l.contains(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("no log line with \"" + text + "\" in\n" + String.join("\n", log)));
+    }
+
+    /** A log line is {@code <number> <timestamp> <message>}. */
+    private static Instant timestamp(String line) {
+        return Instant.parse(line.split(" ", 3)[1]);
+    }
+}
