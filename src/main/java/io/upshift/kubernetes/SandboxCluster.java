@@ -11,9 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.AuthInfo;
@@ -34,6 +36,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.upshift.version.ServiceSpec;
 import io.upshift.version.VersionConfig;
 import org.apache.camel.support.service.ServiceSupport;
@@ -118,6 +121,19 @@ public class SandboxCluster extends ServiceSupport {
 
     public Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /**
+     * Drains the requests the API server received since the previous call (the mock server records
+     * every one, with its method, path and headers): what the benchmark counts.
+     */
+    public List<RecordedRequest> takeRequests() throws InterruptedException {
+        List<RecordedRequest> taken = new ArrayList<>();
+        RecordedRequest request;
+        while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
+            taken.add(request);
+        }
+        return taken;
     }
 
     /** A client configuration for the sandbox that reads no kubeconfig or environment. */
