@@ -193,7 +193,8 @@ class CrashResumeIT {
                 "-Dcamel.server.port=" + port,
                 "-Dupshift.instance-id=" + instanceId,
                 "-Dupshift.lock.lease=" + LEASE,
-                "-Dupshift.lock.heartbeat-interval=1s"));
+                "-Dupshift.lock.heartbeat-interval=1s",
+                "-Dupshift.auth.users-file=" + usersFile()));
         arguments.addAll(properties);
         arguments.addAll(List.of("-jar", JAR));
         JavaProcess process = JavaProcess.start(name, WORK.resolve(name + ".log"), environment, arguments);
@@ -254,7 +255,22 @@ class CrashResumeIT {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((OPERATOR + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static final String OPERATOR = "it-operator";
+    private static final String PASSWORD = "it-password-12";
+
+    /** An operator the test logs in as (hashed with few iterations: no slow hashes needed here). */
+    private static Path usersFile() throws IOException {
+        Path file = WORK.resolve("users.yaml");
+        if (!Files.exists(file)) {
+            new io.upshift.web.UserFile(file).put(OPERATOR, io.upshift.web.Role.OPERATOR,
+                    new io.upshift.web.Passwords(1000).hash(PASSWORD));
+        }
+        return file;
     }
 
     private URI uri(String path) {
@@ -291,6 +307,13 @@ class CrashResumeIT {
                 assertThat(row.next()).as("record %s stored", id).isTrue();
                 state = row.getString(1);
                 record = json.readTree(row.getString(2));
+            }
+            // each service's line is a row of its own
+            var services = ((com.fasterxml.jackson.databind.node.ObjectNode) record).putArray("services");
+            try (ResultSet row = query(c, "SELECT document FROM upgrade_service WHERE upgrade_id = ? ORDER BY position", id)) {
+                while (row.next()) {
+                    services.add(json.readTree(row.getString(1)));
+                }
             }
             int lines;
             try (ResultSet row = query(c, "SELECT COUNT(*) FROM upgrade_log WHERE upgrade_id = ?", id)) {

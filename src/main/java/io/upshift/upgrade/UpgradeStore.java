@@ -54,33 +54,72 @@ public class UpgradeStore {
 
     // ---- records
 
+    /** Stores a new record: the record's own fields in one row, each service in a row of its own. */
     public void create(UpgradeRecord record, String idempotencyKey) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO upgrade_record (id, created_at, state, target_version, idempotency_key, document) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, record.id());
-            ps.setObject(2, utc(record.createdAt()));
-            ps.setString(3, record.state().name());
-            ps.setString(4, record.targetVersion());
-            ps.setString(5, idempotencyKey);
-            ps.setString(6, write(record));
-            ps.executeUpdate();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO upgrade_record (id, created_at, state, target_version, idempotency_key, document) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, record.id());
+                ps.setObject(2, utc(record.createdAt()));
+                ps.setString(3, record.state().name());
+                ps.setString(4, record.targetVersion());
+                ps.setString(5, idempotencyKey);
+                ps.setString(6, writeWithoutServices(record));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO upgrade_service (upgrade_id, position, name, document) VALUES (?, ?, ?, ?)")) {
+                int position = 0;
+                for (ServiceProgress service : record.services()) {
+                    ps.setString(1, record.id());
+                    ps.setInt(2, position++);
+                    ps.setString(3, service.name());
+                    ps.setString(4, write(service));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("could not store upgrade " + record.id(), e);
         }
     }
 
-    /** Applies {@code change} to the stored record and stores the result; returns it. */
+    /**
+     * Applies {@code change} to the stored record and stores the result (the record's row, and the
+     * rows of the services it changed); returns it.
+     */
     public synchronized UpgradeRecord update(String id, UnaryOperator<UpgradeRecord> change) {
-        UpgradeRecord changed = change.apply(get(id));
+        UpgradeRecord before = get(id);
+        UpgradeRecord changed = change.apply(before);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "UPDATE upgrade_record SET state = ?, document = ? WHERE id = ?")) {
             ps.setString(1, changed.state().name());
-            ps.setString(2, write(changed));
+            ps.setString(2, writeWithoutServices(changed));
             ps.setString(3, id);
             ps.executeUpdate();
-            return changed;
         } catch (SQLException e) {
             throw new IllegalStateException("could not update upgrade " + id, e);
+        }
+        for (ServiceProgress service : changed.services()) {
+            if (!before.service(service.name()).map(service::equals).orElse(false)) {
+                saveService(id, service);
+            }
+        }
+        return changed;
+    }
+
+    /** Stores one service's line of an upgrade: what the progress aggregator writes per event. */
+    public void saveService(String id, ServiceProgress service) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE upgrade_service SET document = ? WHERE upgrade_id = ? AND name = ?")) {
+            ps.setString(1, write(service));
+            ps.setString(2, id);
+            ps.setString(3, service.name());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not update service " + service.name() + " of upgrade " + id, e);
         }
     }
 
@@ -220,7 +259,7 @@ public class UpgradeStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, param);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(read(rs.getString(1))) : Optional.empty();
+                return rs.next() ? Optional.of(withServices(c, read(rs.getString(1)))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read upgrades", e);
@@ -237,18 +276,53 @@ public class UpgradeStore {
                 while (rs.next()) {
                     out.add(read(rs.getString(1)));
                 }
-                return out;
+                List<UpgradeRecord> complete = new ArrayList<>(out.size());
+                for (UpgradeRecord record : out) {
+                    complete.add(withServices(c, record));
+                }
+                return complete;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("could not read upgrades", e);
         }
     }
 
-    private String write(UpgradeRecord record) {
+    /** The record's row: its own fields; the services live in upgrade_service. */
+    private String writeWithoutServices(UpgradeRecord r) {
+        return write(new UpgradeRecord(r.id(), r.fromVersion(), r.targetVersion(), r.requestedMode(), r.mode(),
+                r.modeReason(), r.state(), r.trigger(), r.requestedBy(), r.createdAt(), r.startedAt(), r.finishedAt(),
+                null, List.of(), r.message(), r.windowEndsAt(), r.overran()));
+    }
+
+    private UpgradeRecord withServices(Connection c, UpgradeRecord r) throws SQLException {
+        List<ServiceProgress> services = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT document FROM upgrade_service WHERE upgrade_id = ? ORDER BY position")) {
+            ps.setString(1, r.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    services.add(readService(rs.getString(1)));
+                }
+            }
+        }
+        return new UpgradeRecord(r.id(), r.fromVersion(), r.targetVersion(), r.requestedMode(), r.mode(),
+                r.modeReason(), r.state(), r.trigger(), r.requestedBy(), r.createdAt(), r.startedAt(), r.finishedAt(),
+                null, services, r.message(), r.windowEndsAt(), r.overran());
+    }
+
+    private String write(Object value) {
         try {
-            return json.writeValueAsString(record);
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private ServiceProgress readService(String document) {
+        try {
+            return json.readValue(document, ServiceProgress.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable service of an upgrade record", e);
         }
     }
 

@@ -34,7 +34,7 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         assertThat(crashed.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
         Instant expiry = crashed.lease(PlatformLock.PLATFORM).orElseThrow().expiresAt();
         UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
-        execution.accept(planner.plan(request, planner.verdict(request)), id, "http", null);
+        execution.accept(planner.plan(request, planner.verdict(request)), id, "http", null, null);
         store.update(id, r -> r.running(r.createdAt(), "running"));
 
         // this instance starts while that lease still lives

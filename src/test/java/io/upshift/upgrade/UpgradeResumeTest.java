@@ -37,6 +37,12 @@ class UpgradeResumeTest extends UpshiftTestSupport {
                 return d;
             });
         }
+        // the cluster finished rolling them before the crash
+        for (String service : List.of("config-center", "auth")) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    io.upshift.kubernetes.DeploymentRules.rolledOut(
+                            kubernetes().apps().deployments().inNamespace("platform").withName(service).get()));
+        }
         store.update(id, r -> r.running(r.createdAt(), "running")
                 .withService(r.service("config-center").orElseThrow().started(r.createdAt(), "rolling update"))
                 .withService(r.service("auth").orElseThrow().finished(ServiceState.SUCCEEDED, 2, 2, r.createdAt(), "rolled")));
