@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,9 +51,14 @@ public class SandboxDeploymentController implements AutoCloseable {
     private final Duration readinessDelay;
     private final Pattern brokenImage;
     private final Clock clock;
-    private final ScheduledExecutorService executor;
-    /** Confined to {@link #executor}. */
-    private final Map<String, State> states = new HashMap<>();
+    /**
+     * One single-threaded executor per shard: a Deployment always lands on the same shard, so its
+     * reconciles never overlap, while different Deployments write their status in parallel (the
+     * status writes are HTTP calls: one thread for all made concurrent rollouts wait on each other).
+     */
+    private final ScheduledExecutorService[] shards;
+    /** Each entry is touched only by its Deployment's shard; the map itself is shared. */
+    private final Map<String, State> states = new ConcurrentHashMap<>();
     private SharedIndexInformer<Deployment> informer;
 
     /** One simulated pod: its template hash and when it becomes ready ({@link #NEVER} for a broken image). */
@@ -72,6 +77,8 @@ public class SandboxDeploymentController implements AutoCloseable {
         ScheduledFuture<?> wake;
     }
 
+    private static final int SHARDS = 8;
+
     public SandboxDeploymentController(KubernetesClient client, Duration readinessDelay, String brokenImagePattern,
             Clock clock) {
         this.client = client;
@@ -79,11 +86,15 @@ public class SandboxDeploymentController implements AutoCloseable {
         this.brokenImage = brokenImagePattern == null || brokenImagePattern.isBlank() ? null
                 : Pattern.compile(brokenImagePattern);
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sandbox-deployment-controller");
-            t.setDaemon(true);
-            return t;
-        });
+        this.shards = new ScheduledExecutorService[SHARDS];
+        for (int i = 0; i < SHARDS; i++) {
+            String name = "sandbox-deployment-controller-" + i;
+            shards[i] = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     public void start() {
@@ -112,7 +123,13 @@ public class SandboxDeploymentController implements AutoCloseable {
         if (informer != null) {
             informer.stop();
         }
-        executor.shutdownNow();
+        for (ScheduledExecutorService shard : shards) {
+            shard.shutdownNow();
+        }
+    }
+
+    private ScheduledExecutorService executor(String key) {
+        return shards[Math.floorMod(key.hashCode(), shards.length)];
     }
 
     private static String key(Deployment d) {
@@ -121,7 +138,7 @@ public class SandboxDeploymentController implements AutoCloseable {
 
     private void enqueue(Deployment d) {
         String key = key(d);
-        executor.execute(() -> reconcile(key));
+        executor(key).execute(() -> reconcile(key));
     }
 
     private void reconcile(String key) {
@@ -175,7 +192,7 @@ public class SandboxDeploymentController implements AutoCloseable {
             Deployment fresh = client.apps().deployments().inNamespace(d.getMetadata().getNamespace())
                     .withName(d.getMetadata().getName()).get();
             if (fresh != null) {
-                executor.execute(() -> reconcile(key, fresh));
+                executor(key).execute(() -> reconcile(key, fresh));
             }
         }
     }
@@ -404,7 +421,7 @@ public class SandboxDeploymentController implements AutoCloseable {
             next = Math.min(next, deadline);
         }
         if (next != NEVER) {
-            st.wake = executor.schedule(() -> reconcile(key), next - now, TimeUnit.MILLISECONDS);
+            st.wake = executor(key).schedule(() -> reconcile(key), next - now, TimeUnit.MILLISECONDS);
         }
     }
 
