@@ -23,14 +23,14 @@
     if (s.cron) {
       return el('td', {}, 'every ', el('code', { text: s.cron }), ` (${s.timeZone})`);
     }
-    return el('td', { class: 'nowrap', text: `once, ${zoned(s.at)}${/^[+-]|^Z$/.test(s.timeZone) ? '' : ` (${s.timeZone})`}` });
+    return el('td', { text: `once, ${zoned(s.at)}${/^[+-]|^Z$/.test(s.timeZone) ? '' : ` (${s.timeZone})`}` });
   }
 
   /** "STARTED upg-…" with the upgrade as a link; SKIPPED/FAILED/MISSED as they are. */
   function outcome(s) {
     const cell = el('td', {});
     if (!s.lastOutcome) {
-      cell.append(el('span', { class: 'hint', text: 'not opened yet' }));
+      cell.append(el('span', { class: 'hint nowrap', text: 'not opened yet' }));
       return cell;
     }
     const word = s.lastOutcome.split(/[\s:]/)[0];
