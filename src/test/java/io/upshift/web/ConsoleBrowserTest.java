@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.upshift.UpshiftTestSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -16,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -197,6 +202,112 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
         screenshot("upgrade-viewer");
     }
 
+    @Test
+    @Order(7)
+    void operatorCreatesSchedulesSeesRefusalsAndDeletesAfterConfirmation() throws Exception {
+        switchTo(OPERATOR);
+        openSchedulesPage();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("create-section")));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#target option[value='5.1.2.04']")));
+
+        // one window, three days ahead at 02:00 in Shanghai
+        LocalDate day = LocalDate.now(ZoneId.of("Asia/Shanghai")).plusDays(3);
+        new Select(byId("target")).selectByValue("5.1.2.04");
+        // Chromium's datetime-local input takes keys segment by segment in the browser's locale:
+        // set its value as the picker would
+        ((JavascriptExecutor) browser).executeScript("const at = document.getElementById('at');"
+                + "at.value = arguments[0]; at.dispatchEvent(new Event('input', {bubbles: true}));"
+                + "at.dispatchEvent(new Event('change', {bubbles: true}));", day + "T02:00");
+        byId("time-zone").clear();
+        byId("time-zone").sendKeys("Asia/Shanghai");
+        byId("window-minutes").clear();
+        byId("window-minutes").sendKeys("120");
+        assertThat(byId("create").isEnabled()).as("Create schedule before the disclaimer").isFalse();
+        byId("accept-risk").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("create"))).click();
+
+        String next = day + " 02:00 +08:00";
+        wait.until(ExpectedConditions.textMatches(By.id("create-result"), Pattern.compile("Schedule sch-\\S+ created")));
+        assertThat(byId("create-result").getText()).endsWith("next window " + next + ".");
+        String once = createdId();
+        WebElement onceRow = row(once);
+        assertThat(onceRow.findElement(By.cssSelector("td.next")).getText()).isEqualTo(next);
+        assertThat(onceRow.getText()).contains("5.1.2.04").contains("zero-downtime")
+                .contains("once, " + next + " (Asia/Shanghai)").contains("120 min").contains("not opened yet");
+        assertThat(byId("accept-risk").isSelected()).as("the disclaimer is accepted per schedule").isFalse();
+        assertThat(byId("create").isEnabled()).isFalse();
+
+        // a bad cron: refused with its reason, nothing created
+        byId("kind-cron").click();
+        assertThat(byId("at").isDisplayed()).isFalse();
+        byId("cron").sendKeys("0 0 25 * * ?");
+        byId("accept-risk").click();
+        byId("create").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("create-result"),
+                "The schedule was not created: invalid schedule"));
+        assertThat(byId("create-result").findElement(By.tagName("li")).getText()).startsWith("cron: \"0 0 25 * * ?\" is not a Quartz cron expression");
+        assertThat(browser.findElements(By.cssSelector("#schedules tr"))).hasSize(1);
+
+        // recurring windows, every Sunday at 02:00
+        byId("cron").clear();
+        byId("cron").sendKeys("0 0 2 ? * SUN");
+        new Select(byId("target")).selectByValue("5.1.2.05");
+        byId("create").click();
+        wait.until(ExpectedConditions.textMatches(By.id("create-result"), Pattern.compile("Schedule sch-\\S+ created")));
+        String weekly = createdId();
+        assertThat(row(weekly).getText()).contains("every 0 0 2 ? * SUN (Asia/Shanghai)").contains("5.1.2.05");
+        assertThat(row(weekly).findElement(By.cssSelector("td.next")).getText()).matches("\\d{4}-\\d\\d-\\d\\d 02:00 \\+08:00");
+        screenshot("schedules", true);
+
+        // delete: cancel keeps it, confirm removes it
+        row(weekly).findElement(By.cssSelector("button.delete")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("delete-dialog")));
+        assertThat(byId("delete-title").getText()).isEqualTo("Delete schedule " + weekly + "?");
+        byId("delete-cancel").click();
+        assertThat(byId("delete-dialog").isDisplayed()).isFalse();
+        assertThat(row(weekly).isDisplayed()).isTrue();
+        row(weekly).findElement(By.cssSelector("button.delete")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("delete-confirm"))).click();
+        wait.until(ExpectedConditions.textToBe(By.id("list-message"), "Schedule " + weekly + " deleted."));
+        assertThat(browser.findElements(By.cssSelector("#schedules tr[data-id='" + weekly + "']"))).isEmpty();
+        assertThat(get("/api/schedules/" + weekly).statusCode()).isEqualTo(404);
+        assertThat(row(once).isDisplayed()).isTrue();
+    }
+
+    @Test
+    @Order(8)
+    void aViewerSeesSchedulesButCannotCreateOrDelete() {
+        switchTo(VIEWER);
+        openSchedulesPage();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("role-message"), "only an operator"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("schedules"), "5.1.2.04"));
+        assertThat(byId("create-section").isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector("#schedules button"))).isEmpty();
+    }
+
+    private void openSchedulesPage() {
+        browser.get(uri("/console/schedules.html").toString());
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("user")));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#schedules tr")));
+    }
+
+    private String createdId() {
+        Matcher m = Pattern.compile("Schedule (sch-\\S+) created").matcher(byId("create-result").getText());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    private WebElement row(String scheduleId) {
+        return wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#schedules tr[data-id='" + scheduleId + "']")));
+    }
+
+    private void switchTo(String user) {
+        browser.get(uri("/console/index.html").toString());
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("logoff"))).click();
+        wait.until(ExpectedConditions.urlContains("/console/login.html"));
+        logOn(user);
+    }
+
     private String firstTarget() {
         return new Select(byId("target")).getOptions().get(1).getAttribute("value");
     }
@@ -232,9 +343,22 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
     }
 
     private void screenshot(String name) throws IOException {
+        screenshot(name, false);
+    }
+
+    /** A whole page, not only the window's height (the window is resized for it, then back). */
+    private void screenshot(String name, boolean wholePage) throws IOException {
+        Dimension window = browser.manage().window().getSize();
+        if (wholePage) {
+            long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight");
+            browser.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.max(window.getHeight(), height + 140)));
+        }
         Path folder = Path.of(System.getProperty("upshift.screenshots", "target/screenshots"));
         Files.createDirectories(folder);
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), folder.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (wholePage) {
+            browser.manage().window().setSize(window);
+        }
     }
 }
