@@ -47,7 +47,20 @@ public class Schedules {
 
     /** A schedule from an HTTP body or inbox file ({@code json} or {@code yaml}). */
     public Schedule create(byte[] document, String format, String source) {
-        return create(parse(document, format), source);
+        return create(document, format, source, null);
+    }
+
+    /**
+     * As above; {@code user} is the authenticated caller, who then stands as the schedule's
+     * {@code requestedBy} whatever the body claims.
+     */
+    public Schedule create(byte[] document, String format, String source, String user) {
+        ScheduleRequest r = parse(document, format);
+        if (user != null && !user.isBlank()) {
+            r = new ScheduleRequest(r.targetVersion(), r.mode(), r.acceptRisk(), user, r.allowDowngrade(), r.at(),
+                    r.cron(), r.timeZone(), r.windowMinutes());
+        }
+        return create(r, source);
     }
 
     public Schedule create(ScheduleRequest request, String source) {

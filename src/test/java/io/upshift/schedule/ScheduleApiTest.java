@@ -42,6 +42,8 @@ class ScheduleApiTest extends UpshiftTestSupport {
         assertThat(schedule.path("timeZone").asText()).isEqualTo("+08:00");
         assertThat(OffsetDateTime.parse(schedule.path("nextFireTime").asText())).isEqualTo(OffsetDateTime.parse(at));
         assertThat(schedule.path("nextFireTimes")).hasSize(1);
+        // who planned it: the authenticated caller
+        assertThat(schedule.path("requestedBy").asText()).isEqualTo(OPERATOR);
     }
 
     @Test
