@@ -54,6 +54,8 @@ public record Version(String text, int[] segments) implements Comparable<Version
         return Arrays.compare(segments, other.segments);
     }
 
+    // Hand-written on purpose: a record compares an int[] by identity, and 5.1.2.4 is 5.1.2.04
+    // whatever its text, so equality is by numeric segments only.
     @Override
     public boolean equals(Object o) {
         return o instanceof Version v && Arrays.equals(segments, v.segments);
