@@ -3,6 +3,7 @@ package io.upshift.kubernetes;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.APIGroupBuilder;
 import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
@@ -40,9 +41,31 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
                     return new MockResponse().setResponseCode(500).setBody(e.getMessage());
                 }
             }
+            String resource = query < 0 ? path : path.substring(0, query);
+            if (DeploymentTable.wanted(request.getHeader("Accept")) && resource.matches(DEPLOYMENTS)
+                    && !path.contains("watch=")) {
+                return table(super.dispatch(request));
+            }
         }
         return super.dispatch(request);
     }
+
+    /** The stored Deployment(s) as the Table kubectl asked for; errors pass through as they are. */
+    private MockResponse table(MockResponse stored) {
+        if (stored.code() != 200) {
+            return stored;
+        }
+        try {
+            JsonNode document = json.readTree(stored.getBody().readUtf8());
+            return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                    .setBody(json.writeValueAsString(DeploymentTable.of(document, json, java.time.Instant.now())));
+        } catch (JsonProcessingException e) {
+            return new MockResponse().setResponseCode(500).setBody(e.getMessage());
+        }
+    }
+
+    /** Deployments of all namespaces, of one, or one Deployment. */
+    private static final String DEPLOYMENTS = "/apis/apps/v1/(namespaces/[^/]+/)?deployments(/[^/]+)?";
 
     private static Object discovery(String path) {
         return switch (path) {

@@ -65,6 +65,16 @@ class KubectlTest {
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("config-center", "auth", "metadata", "scheduler", "data-service", "gateway",
                 "web-console");
+        // the columns a cluster shows (the sandbox answers kubectl's Table request)
+        assertThat(r.output().lines().findFirst().orElse("")).matches("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE");
+        assertThat(r.output()).containsPattern("gateway\\s+2/2\\s+2\\s+2\\s+\\d+[smhd]");
+    }
+
+    @Test
+    void wideOutputShowsContainersAndImages() throws Exception {
+        Result r = kubectl("get", "deployment", "web-console", "-n", "platform", "-o", "wide");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("CONTAINERS", "IMAGES", "console", "registry.upshift.local/dataphin/web-console:5.1.2.0");
     }
 
     @Test
