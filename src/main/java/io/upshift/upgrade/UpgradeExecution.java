@@ -161,6 +161,12 @@ public class UpgradeExecution implements AutoCloseable {
             return record;
         }
         if (run != null && run.stopRequested != null) {
+            if (run.restoreOnStop) {
+                store.log(id, run.stopRequested + "; bringing the services already down back up at their previous version");
+                run.rollback(record, run.stopRequested, UpgradeState.STOPPED,
+                        "; the services taken down were brought back up at their previous version");
+                return store.get(id);
+            }
             return end(id, UpgradeState.STOPPED, run.stopRequested);
         }
         if (record.isAllDone()) {
@@ -172,7 +178,7 @@ public class UpgradeExecution implements AutoCloseable {
         if (rollbackOnFailure && run != null) {
             store.update(id, r -> r.withMessage("rolling back: " + failure));
             store.log(id, "failed: " + failure + "; rolling back the services already changed, in reverse order");
-            run.rollback(record, failure);
+            run.rollback(record, failure, UpgradeState.ROLLED_BACK, "; every changed service was rolled back");
             return store.get(id);
         }
         return end(id, UpgradeState.FAILED, failure);
@@ -303,6 +309,9 @@ public class UpgradeExecution implements AutoCloseable {
         private final String id;
         private volatile DagExecution<StepResult> current;
         private volatile String stopRequested;
+        /** Set when the window closes mid scale-down: the services already down come back up. */
+        private volatile boolean restoreOnStop;
+        private volatile StepAction currentAction;
         private volatile ScheduledFuture<?> windowTimer;
 
         Run(String id) {
@@ -350,6 +359,7 @@ public class UpgradeExecution implements AutoCloseable {
                                 }
                             });
             current = execution;
+            currentAction = action;
             if (stopRequested != null) {
                 execution.stop();
             }
@@ -389,8 +399,11 @@ public class UpgradeExecution implements AutoCloseable {
             }
         }
 
-        /** Puts back every service this upgrade changed, in reverse dependency order. */
-        void rollback(UpgradeRecord failed, String failure) {
+        /**
+         * Puts back every service this upgrade changed, in reverse dependency order, then ends in
+         * {@code success} (ROLLED_BACK after a failure, STOPPED after a window closed) or FAILED.
+         */
+        void rollback(UpgradeRecord failed, String failure, UpgradeState success, String done) {
             Map<String, List<String>> graph = graph(failed);
             Map<String, ServiceProgress> services = new LinkedHashMap<>();
             failed.services().forEach(s -> services.put(s.name(), s));
@@ -414,15 +427,19 @@ public class UpgradeExecution implements AutoCloseable {
                             String message = error != null ? "rollback FAILED: " + reason(error)
                                     : "rolled back: " + result.message();
                             store.log(id, name + ": " + message);
+                            // a service the upgrade never changed stays as it was: not started
+                            ServiceState state = error != null ? ServiceState.FAILED
+                                    : result.outcome() == StepOutcome.ALREADY_AT_TARGET
+                                            && services.get(name).state() == ServiceState.NOT_STARTED
+                                                    ? ServiceState.NOT_STARTED : ServiceState.ROLLED_BACK;
                             store.update(id, r -> r.withService(r.service(name).orElseThrow()
-                                    .finished(error != null ? ServiceState.FAILED : ServiceState.ROLLED_BACK,
-                                            null, null, clock.instant(), message)));
+                                    .finished(state, null, null, clock.instant(), message)));
                         }
                     });
             current = execution;
             execution.outcome().whenComplete((outcome, error) -> {
                 if (outcome != null && outcome.status() == DagOutcome.Status.SUCCEEDED) {
-                    end(id, UpgradeState.ROLLED_BACK, failure + "; every changed service was rolled back");
+                    end(id, success, failure + done);
                 } else {
                     String why = outcome == null ? String.valueOf(error)
                             : outcome.firstFailure().map(UpgradeExecution::reason).orElse("stopped");
@@ -431,12 +448,26 @@ public class UpgradeExecution implements AutoCloseable {
             });
         }
 
+        /**
+         * The window of a downtime upgrade closed. While services are still being taken down, none
+         * more is: the upgrade stops and the ones already down come back at their previous version.
+         * Once they are coming back up at the target, the upgrade goes on (a half-upgraded platform
+         * is worse) and is recorded as having overrun its window.
+         */
         private void windowClosed(Instant closedAt) {
-            if (runs.get(id) == this && stopRequested == null) {
-                store.log(id, "window closed at " + closedAt + ": no further service of this downtime upgrade starts");
-                stopRequested = "stopped: the upgrade window closed at " + closedAt;
-                halt();
+            if (runs.get(id) != this || stopRequested != null) {
+                return;
             }
+            if (currentAction == StepAction.SCALE_UP) {
+                store.log(id, "window closed at " + closedAt + " while services were coming back up: the upgrade"
+                        + " goes on and will be recorded as having overrun its window");
+                return;
+            }
+            store.log(id, "window closed at " + closedAt + " before every service was down: no further service"
+                    + " of this downtime upgrade is taken down");
+            restoreOnStop = true;
+            stopRequested = "stopped: the upgrade window closed at " + closedAt + " before every service was down";
+            halt();
         }
 
         void halt() {
