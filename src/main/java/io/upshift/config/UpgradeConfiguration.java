@@ -72,7 +72,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
         var executors = camel.getExecutorServiceManager();
         UpgradeExecution execution = new UpgradeExecution(camel, store, lock, clock, parallelism, rollbackOnFailure,
                 executors.newFixedThreadPool(this, "upgrade", threads),
-                executors.newSingleThreadScheduledExecutor(this, "upgrade-window"));
+                executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"));
         execution.open();
         // a plain bean, not a Camel Service: routes calling it must not stop it when they stop
         camel.addService(new ServiceSupport() {
