@@ -39,9 +39,20 @@ public class DocumentKind {
         return fileName.toLowerCase(Locale.ROOT).endsWith(".json") ? "json" : "yaml";
     }
 
-    /** "json" or "yaml" from an HTTP Content-Type, or 415 for anything else. */
+    /** "json" or "yaml" from an HTTP Content-Type, or 415 for anything else (a missing one too). */
     public static String formatOfContentType(String contentType) {
+        return formatOfContentType(contentType, null);
+    }
+
+    /**
+     * As above, with the format assumed when the request names no Content-Type ({@code null}:
+     * refuse it as well).
+     */
+    public static String formatOfContentType(String contentType, String whenMissing) {
         String type = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (type.isEmpty() && whenMissing != null) {
+            return whenMissing;
+        }
         return switch (type) {
             case "application/json" -> "json";
             case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml" -> "yaml";

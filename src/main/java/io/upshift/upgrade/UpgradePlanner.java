@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.RejectedException;
+import io.upshift.intake.SizeLimit;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.RolloutException;
 import io.upshift.version.DependencyOrder;
@@ -34,7 +35,7 @@ public class UpgradePlanner {
     private final String defaultNamespace;
     private final ObjectMapper json;
     private final ObjectMapper yaml;
-    private final long maxBytes;
+    private final SizeLimit sizeLimit;
 
     public UpgradePlanner(VersionStore versions, UpgradeStore upgrades, Compatibility compatibility,
             KubernetesClient client, String defaultNamespace, ObjectMapper json, ObjectMapper yaml, long maxBytes) {
@@ -45,7 +46,7 @@ public class UpgradePlanner {
         this.defaultNamespace = defaultNamespace;
         this.json = json;
         this.yaml = yaml;
-        this.maxBytes = maxBytes;
+        this.sizeLimit = new SizeLimit(maxBytes);
     }
 
     /** The request from an HTTP body or inbox file (JSON or YAML), or as given by a schedule. */
@@ -54,9 +55,7 @@ public class UpgradePlanner {
             return request;
         }
         byte[] content = body instanceof byte[] bytes ? bytes : String.valueOf(body).getBytes();
-        if (content.length > maxBytes) {
-            throw RejectedException.tooLarge(content.length, maxBytes);
-        }
+        sizeLimit.check((long) content.length);
         try {
             UpgradeRequest request = ("json".equals(format) ? json : yaml).readValue(content, UpgradeRequest.class);
             if (request == null) {
