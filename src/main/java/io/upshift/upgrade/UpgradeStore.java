@@ -48,10 +48,6 @@ public class UpgradeStore {
         return "upg-" + UUID.randomUUID().toString().substring(0, 13);
     }
 
-    public Instant now() {
-        return clock.instant();
-    }
-
     // ---- records
 
     /** Stores a new record: the record's own fields in one row, each service in a row of its own. */
