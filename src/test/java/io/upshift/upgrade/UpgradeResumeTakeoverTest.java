@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upshift.UpshiftTestSupport;
+import io.upshift.store.UpgradeRecords;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,8 +25,7 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
     void anotherInstancesLockIsTakenOverWhenItsLeaseExpires() throws Exception {
         post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
         UpgradePlanner planner = context.getRegistry().lookupByNameAndType("upgradePlanner", UpgradePlanner.class);
-        UpgradeExecution execution = context.getRegistry().lookupByNameAndType("upgradeExecution", UpgradeExecution.class);
-        UpgradeStore store = context.getRegistry().lookupByNameAndType("upgradeStore", UpgradeStore.class);
+        UpgradeRecords store = context.getRegistry().lookupByNameAndType("upgradeRecords", UpgradeRecords.class);
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
 
         // what the crashed instance left: its lease (4 s) on the lock, the record RUNNING
@@ -34,8 +34,9 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         assertThat(crashed.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
         Instant expiry = crashed.lease(PlatformLock.PLATFORM).orElseThrow().expiresAt();
         UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
-        execution.accept(planner.plan(request, planner.verdict(request)), id, "http", null, null);
-        store.update(id, r -> r.running(r.createdAt(), "running"));
+        UpgradeRecord accepted = accepted(planner.plan(request), id);
+        store.create(accepted, null);
+        store.save(accepted, accepted.running(accepted.createdAt(), Phase.ROLLING, "running"));
 
         // this instance starts while that lease still lives
         context.getRouteController().stopRoute("resume-upgrades");

@@ -1,0 +1,18 @@
+package io.upshift.upgrade;
+
+/**
+ * Which pass over the services an active upgrade is in: the {@code phase} beside its state. A
+ * zero-downtime upgrade rolls ({@link #ROLLING}); a downtime upgrade scales everything down in
+ * reverse dependency order, then up at the target in dependency order. {@link #ROLLBACK} puts back
+ * the services a failed upgrade changed; {@link #RESTORE} brings back up, at their previous image,
+ * the services a stopped downtime upgrade had taken down; {@link #FINISH} lets the services that
+ * were mid-roll when a zero-downtime upgrade was stopped finish their step (after a restart).
+ */
+public enum Phase {
+    ROLLING, SCALE_DOWN, SCALE_UP, ROLLBACK, RESTORE, FINISH;
+
+    /** A phase that moves services towards the target. */
+    public boolean isForward() {
+        return this == ROLLING || this == SCALE_DOWN || this == SCALE_UP;
+    }
+}
