@@ -147,7 +147,7 @@ public final class Lifecycle {
 
     private void serviceStarted(Step step, Input.ServiceStarted e) {
         ServiceProgress s = step.service(e.service());
-        if (s == null || step.record.state().isFinal()) {
+        if (s == null || !step.runs(e.phase())) {
             return;
         }
         Phase phase = e.phase();
@@ -161,7 +161,7 @@ public final class Lifecycle {
 
     private void serviceFinished(Step step, Input.ServiceFinished e) {
         ServiceProgress s = step.service(e.service());
-        if (s == null || step.record.state().isFinal()) {
+        if (s == null || !step.runs(e.phase())) {
             return;
         }
         var result = e.result();
@@ -189,7 +189,7 @@ public final class Lifecycle {
 
     private void serviceFailed(Step step, Input.ServiceFailed e) {
         ServiceProgress s = step.service(e.service());
-        if (s == null || step.record.state().isFinal()) {
+        if (s == null || !step.runs(e.phase())) {
             return;
         }
         boolean back = e.phase() == Phase.ROLLBACK || e.phase() == Phase.RESTORE;
@@ -482,6 +482,11 @@ public final class Lifecycle {
 
         ServiceProgress service(String name) {
             return record.service(name).orElse(null);
+        }
+
+        /** A step event counts only while its phase is the one in flight (and the upgrade has not ended). */
+        boolean runs(Phase phase) {
+            return !record.state().isFinal() && seen.inFlight() != null && phase == seen.inFlight();
         }
 
         void effect(Effect effect) {
