@@ -262,7 +262,8 @@ public final class Lifecycle {
                 } else if (from == UPGRADING) {
                     step.log("stop requested by " + by + ": no new service starts; services mid-roll finish their step"
                             + (r.mode() == UpgradeMode.DOWNTIME
-                                    ? "; services taken down come back up at their previous version" : ""));
+                                    ? "; the services taken down come back up at their previous version (as does"
+                                            + " any already at the target): no service is left at 0 replicas" : ""));
                     step.record = r.in(STOPPING, r.phase(), "stopped by " + by);
                     halt(step);
                 } else {
@@ -447,16 +448,20 @@ public final class Lifecycle {
             case SCALE_UP -> new PhasePlan(phase, graph, skip(r, s -> s.state().isDone()), StepAction.SCALE_UP, false);
             case FINISH -> new PhasePlan(phase, graph, skip(r, s -> s.state() != ServiceState.RUNNING),
                     StepAction.ROLLING, false);
-            case RESTORE -> new PhasePlan(phase, graph, skip(r, s -> !DOWN_OR_HALFWAY.contains(s.state())),
-                    StepAction.SCALE_UP, true);
-            // a downtime upgrade's services come back up dependencies first; a rolling one is undone dependents first
+            // a stopped (or failed) downtime upgrade puts the whole platform back at the previous version,
+            // dependencies first: no service stays at 0, none at the target beside ones at the previous version
+            case RESTORE -> new PhasePlan(phase, graph, skip(r, s -> !backToPrevious(s)), StepAction.SCALE_UP, true);
+            // a rolling upgrade is undone dependents first
             case ROLLBACK -> downtime
-                    ? new PhasePlan(phase, graph, skip(r, s -> !(DOWN_OR_HALFWAY.contains(s.state())
-                            || (s.state() == ServiceState.SUCCEEDED && !s.fromImage().equals(s.toImage())))),
-                            StepAction.SCALE_UP, true)
+                    ? new PhasePlan(phase, graph, skip(r, s -> !backToPrevious(s)), StepAction.SCALE_UP, true)
                     : new PhasePlan(phase, graph.reversed(), skip(r, s -> !CHANGED.contains(s.state())
                             || s.fromImage().equals(s.toImage())), StepAction.ROLLING, true);
         };
+    }
+
+    /** In a downtime upgrade: down, half-way, or up at another image than it started with. */
+    private static boolean backToPrevious(ServiceProgress s) {
+        return DOWN_OR_HALFWAY.contains(s.state()) || (s.state().isDone() && !s.fromImage().equals(s.toImage()));
     }
 
     private static Set<String> skip(UpgradeRecord r, java.util.function.Predicate<ServiceProgress> skipped) {
