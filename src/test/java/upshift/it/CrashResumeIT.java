@@ -57,10 +57,14 @@ import static org.awaitility.Awaitility.await;
  * upgrade; what was finished before the crash is not rolled again.</li>
  * <li>Another instance id: the upgrade that process (the one restarted in 1) is running when it
  * is killed is taken over by a process with a different id only once the crashed one's lease
- * has expired. The lease (20 s) is longer than the new process's start-up, so that it finds a
+ * has expired. The lease (45 s) is longer than the new process's start-up (18 s seen on a loaded machine), so that it finds a
  * live lease and has to wait: with a shorter one it would only ever find it expired.</li>
+ * <li>Killed while ROLLING_BACK a failed upgrade: the restarted process finishes the rollback
+ * (ROLLED_BACK), it does not resume the forward upgrade.</li>
+ * <li>Killed while STOPPING a downtime upgrade with services down: the restarted process brings
+ * them back (STOPPED), and no Deployment is left at 0 replicas.</li>
  * </ol>
- * The second case continues from the first (same cluster and database), which saves a cluster and
+ * Each case continues from the one before (same cluster and database), which saves a cluster and
  * an Upshift start. Output of every process: {@code target/it/crash-resume/*.log}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -70,7 +74,7 @@ class CrashResumeIT {
     private static final Path WORK = Path.of("target", "it", "crash-resume").toAbsolutePath();
     private static final String JAR = Path.of("target", "upshift.jar").toAbsolutePath().toString();
     private static final String NAMESPACE = "platform";
-    private static final String LEASE = "20s";
+    private static final String LEASE = "45s";
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final List<String> SERVICES = List.of("config-center", "auth", "metadata", "scheduler",
             "data-service", "gateway", "web-console");
@@ -120,7 +124,7 @@ class CrashResumeIT {
         upshift.kill();
 
         Crashed crashed = readDatabase(id);
-        assertThat(crashed.state()).isEqualTo("RUNNING");
+        assertThat(crashed.state()).isEqualTo("UPGRADING");
         assertThat(crashed.lockHolder()).isEqualTo(id);
         Set<String> finished = crashed.servicesIn("SUCCEEDED");
         // what the API reported before the kill was committed, so the database has it (no lost writes)
@@ -163,7 +167,7 @@ class CrashResumeIT {
         upshift.kill();
 
         Crashed crashed = readDatabase(id);
-        assertThat(crashed.state()).isEqualTo("RUNNING");
+        assertThat(crashed.state()).isEqualTo("UPGRADING");
         assertThat(crashed.servicesIn("SUCCEEDED")).containsAll(servicesIn(lastSeen, "SUCCEEDED"));
         assertThat(crashed.lockHolder()).isEqualTo(id);
         assertThat(crashed.lockInstance()).isEqualTo("it-node");
@@ -180,6 +184,71 @@ class CrashResumeIT {
         assertThat(timestamp(resumed)).as("resumed after the lease expired at %s", expiry).isAfterOrEqualTo(expiry);
         assertEveryDeploymentRolledOutAt("5.1.2.05");
         assertThat(getJson("/api/platform").path("currentVersion").asText()).isEqualTo("5.1.2.05");
+    }
+
+    @Test
+    @Order(3)
+    void killedWhileRollingBackTheRestartFinishesTheRollbackNotTheUpgrade() throws Exception {
+        assertThat(upshift.isAlive()).as("%s is alive", upshift).isTrue();
+        importVersion(Files.readString(Path.of("examples", "platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.06")
+                .replace("gateway:5.1.2.06", "gateway:broken-5.1.2.06"));
+        // the deployment controller reports a stuck rollout of gateway after 2 s without progress
+        try (KubernetesClient client = client()) {
+            client.apps().deployments().inNamespace(NAMESPACE).withName("gateway").edit(d -> {
+                d.getSpec().setProgressDeadlineSeconds(2);
+                return d;
+            });
+        }
+        String id = startUpgrade("5.1.2.06");
+        await(id + " rolling back").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+                .until(() -> getJson("/api/upgrades/" + id).path("state").asText(), s -> {
+                    if (List.of("ROLLED_BACK", "FAILED", "SUCCEEDED").contains(s)) {
+                        throw new AssertionError("the upgrade ended " + s + " before the crash");
+                    }
+                    return s.equals("ROLLING_BACK");
+                });
+        upshift.kill();
+
+        Crashed crashed = readDatabase(id);
+        assertThat(crashed.state()).isEqualTo("ROLLING_BACK");
+        upshift = startUpshift("upshift-4", "it-node-other", Map.of("KUBECONFIG", kubeconfig.toString()), List.of());
+        JsonNode ended = awaitState(id, "ROLLED_BACK");
+
+        assertThat(ended.path("message").asText()).startsWith("gateway: ").endsWith("every changed service was rolled back");
+        assertEveryDeploymentRolledOutAt("5.1.2.05");
+        List<String> all = logLines(id);
+        List<String> afterCrash = all.subList(crashed.logLines(), all.size());
+        assertThat(afterCrash).anyMatch(l -> l.contains("Upshift restarted: resuming ROLLING_BACK"));
+        assertThat(afterCrash).noneMatch(l -> l.contains("rolling update to"));
+        assertThat(getJson("/api/platform").path("currentVersion").asText()).isEqualTo("5.1.2.05");
+    }
+
+    @Test
+    @Order(4)
+    void killedWhileStoppingADowntimeUpgradeTheRestartBringsEveryServiceBackUp() throws Exception {
+        assertThat(upshift.isAlive()).as("%s is alive", upshift).isTrue();
+        importVersion(Files.readString(Path.of("examples", "platform-5.2.0.01.yaml")));
+        String id = startUpgrade("5.2.0.01");
+        await("a service of " + id + " down").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> getJson("/api/upgrades/" + id), r -> !servicesIn(r, "SCALED_DOWN").isEmpty());
+        HttpResponse<String> stop = send(HttpRequest.newBuilder(uri("/api/upgrades/" + id + "/stop"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("")));
+        assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+        upshift.kill();
+
+        Crashed crashed = readDatabase(id);
+        assertThat(crashed.state()).isEqualTo("STOPPING");
+        upshift = startUpshift("upshift-5", "it-node-other", Map.of("KUBECONFIG", kubeconfig.toString()), List.of());
+        awaitState(id, "STOPPED");
+
+        assertEveryDeploymentRolledOutAt("5.1.2.05");
+        deployments().forEach((name, d) -> assertThat(d.replicas()).as("replicas of %s", name).isEqualTo(2));
+        assertThat(logLines(id)).anyMatch(l -> l.contains("Upshift restarted: resuming STOPPING"));
+        assertThat(getJson("/api/platform").path("currentVersion").asText()).isEqualTo("5.1.2.05");
+    }
+
+    private KubernetesClient client() throws IOException {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
     }
 
     // ---- processes
@@ -234,10 +303,10 @@ class CrashResumeIT {
                 .pollInterval(Duration.ofMillis(25))
                 .until(() -> getJson("/api/upgrades/" + id), record -> {
                     String state = record.path("state").asText();
-                    if (!state.equals("PENDING") && !state.equals("RUNNING")) {
+                    if (!List.of("PENDING", "PRECHECKING", "UPGRADING").contains(state)) {
                         throw new AssertionError("the upgrade ended " + state + " before the crash: " + record);
                     }
-                    return state.equals("RUNNING") && !servicesIn(record, "SUCCEEDED").isEmpty();
+                    return state.equals("UPGRADING") && !servicesIn(record, "SUCCEEDED").isEmpty();
                 });
     }
 

@@ -148,7 +148,7 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
         assertThat(services).hasSize(7);
         assertThat(services.get(0).getText()).contains("succeeded").contains("2 / 2");
         assertThat(byId("log").getText().lines().count()).isGreaterThan(7);
-        assertThat(byId("force-stop").isDisplayed()).isFalse();
+        assertThat(byId("action-force-stop").isDisplayed()).isFalse();
         screenshot("upgrade-detail");
 
         browser.get(uri("/console/index.html").toString());
@@ -173,15 +173,15 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
 
         wait.until(ExpectedConditions.urlContains("/console/detail.html?id="));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress-text"), "6 of 7"));
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("force-stop"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stop-dialog")));
-        byId("stop-cancel").click();
-        assertThat(byId("stop-dialog").isDisplayed()).isFalse();
-        byId("force-stop").click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("stop-confirm"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("action-force-stop"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("action-dialog")));
+        byId("dialog-close").click();
+        assertThat(byId("action-dialog").isDisplayed()).isFalse();
+        byId("action-force-stop").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("action-confirm"))).click();
 
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "stopped"));
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("force-stop")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "force stopped"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("action-force-stop")));
         assertThat(byId("progress-text").getText()).startsWith("6 of 7");
         screenshot("upgrade-stopped");
     }
