@@ -57,8 +57,9 @@ import static org.awaitility.Awaitility.await;
  * upgrade; what was finished before the crash is not rolled again.</li>
  * <li>Another instance id: the upgrade that process (the one restarted in 1) is running when it
  * is killed is taken over by a process with a different id only once the crashed one's lease
- * has expired. The lease (45 s) is longer than the new process's start-up (18 s seen on a loaded machine), so that it finds a
- * live lease and has to wait: with a shorter one it would only ever find it expired.</li>
+ * has expired. The lease (45 s) is longer than the new process's start-up (18 s seen on a loaded
+ * machine), so that it finds a live lease and has to wait: with a shorter one it would only ever
+ * find it expired.</li>
  * <li>Killed while ROLLING_BACK a failed upgrade: the restarted process finishes the rollback
  * (ROLLED_BACK), it does not resume the forward upgrade.</li>
  * <li>Killed while STOPPING a downtime upgrade with services down: the restarted process brings

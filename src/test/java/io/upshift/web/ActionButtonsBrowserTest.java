@@ -70,8 +70,6 @@ class ActionButtonsBrowserTest extends UpshiftTestSupport {
                 .usingAnyFreePort().build(), options);
         browser.manage().window().setSize(new Dimension(1366, 900));
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
-        logOn(OPERATOR);
     }
 
     @AfterAll
@@ -89,6 +87,8 @@ class ActionButtonsBrowserTest extends UpshiftTestSupport {
     @Test
     @Order(1)
     void cancelEndsAPendingUpgradeAfterConfirmation() throws Exception {
+        post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
+        logOn(OPERATOR);
         String id = start();
         openDetail(id);
         click("action-cancel");

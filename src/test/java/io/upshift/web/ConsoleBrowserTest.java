@@ -114,7 +114,8 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
         openUpgradePage();
         upload(Path.of("examples/platform-5.1.2.04.yaml").toAbsolutePath());
         wait.until(ExpectedConditions.textToBe(By.id("upload-result"), "Version 5.1.2.04 imported (7 services)."));
-        assertThat(new Select(byId("target")).getFirstSelectedOption().getAttribute("value")).isEqualTo("5.1.2.04");
+        // the target list is read again after the upload: wait for it rather than race it
+        wait.until(d -> "5.1.2.04".equals(new Select(byId("target")).getFirstSelectedOption().getAttribute("value")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verdict"), "Zero-downtime upgrade"));
         assertThat(browser.findElements(By.cssSelector("#plan-rows tr"))).hasSize(7);
         assertThat(browser.findElement(By.cssSelector("#plan-rows tr")).getText())
