@@ -28,15 +28,16 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         UpgradeRecords store = context.getRegistry().lookupByNameAndType("upgradeRecords", UpgradeRecords.class);
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
 
-        // what the crashed instance left: its lease (4 s) on the lock, the record RUNNING
+        // what the crashed instance left: the record UPGRADING, its lease (6 s) on the lock, taken last
+        // so that the lease still lives when this instance looks (even on a loaded machine)
         String id = "upg-crashed-0002";
-        PlatformLock crashed = new PlatformLock(dataSource, Clock.systemUTC(), "crashed-node", Duration.ofSeconds(4));
-        assertThat(crashed.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
-        Instant expiry = crashed.lease(PlatformLock.PLATFORM).orElseThrow().expiresAt();
         UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
         UpgradeRecord accepted = accepted(planner.plan(request), id);
         store.create(accepted, null);
         store.save(accepted, accepted.running(accepted.createdAt(), Phase.ROLLING, "running"));
+        PlatformLock crashed = new PlatformLock(dataSource, Clock.systemUTC(), "crashed-node", Duration.ofSeconds(6));
+        assertThat(crashed.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
+        Instant expiry = crashed.lease(PlatformLock.PLATFORM).orElseThrow().expiresAt();
 
         // this instance starts while that lease still lives
         context.getRouteController().stopRoute("resume-upgrades");
