@@ -92,7 +92,7 @@ class CrashResumeIT {
         port = freePort();
         Path sandboxDir = WORK.resolve("sandbox");
         JavaProcess sandbox = JavaProcess.start("sandbox", WORK.resolve("sandbox.log"), Map.of(), List.of(
-                "-cp", JAR, "io.upshift.kubernetes.SandboxMain", "--data-dir", sandboxDir.toString(), "--port", "0",
+                "-cp", JAR, "io.upshift.sandbox.SandboxMain", "--data-dir", sandboxDir.toString(), "--port", "0",
                 "--seed", "examples/platform-5.1.2.02.yaml", "--readiness-delay", "300ms"));
         processes.add(sandbox);
         kubeconfig = sandboxDir.resolve("sandbox.kubeconfig");
