@@ -22,6 +22,7 @@ import io.upshift.kubernetes.ServiceStep;
 import io.upshift.kubernetes.StepAction;
 import io.upshift.kubernetes.StepOutcome;
 import io.upshift.kubernetes.StepResult;
+import io.upshift.upgrade.ServiceProgress.PhaseKind;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -107,7 +108,7 @@ public class UpgradeExecution implements AutoCloseable {
         for (UpgradePlan.PlannedService s : plan.services()) {
             services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
                     ServiceState.PENDING, s.fromImage(), s.toImage(), s.replicas(), null, null, null,
-                    s.alreadyAtTarget() ? "already at target" : "waiting"));
+                    s.alreadyAtTarget() ? "already at target" : "waiting", List.of()));
         }
         Instant now = clock.instant();
         UpgradeRecord record = new UpgradeRecord(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
@@ -350,7 +351,7 @@ public class UpgradeExecution implements AutoCloseable {
                                 public void onStart(String name) {
                                     store.log(id, name + ": " + verb(action) + " "
                                             + (action == StepAction.SCALE_DOWN ? "" : "to " + services.get(name).toImage()));
-                                    progress(id, name, s -> s.started(clock.instant(), verb(action)));
+                                    progress(id, name, s -> s.started(phaseKind(action), clock.instant(), verb(action)));
                                 }
 
                                 @Override
@@ -418,7 +419,7 @@ public class UpgradeExecution implements AutoCloseable {
                         ServiceProgress s = services.get(name);
                         store.log(id, name + ": rolling back to " + s.fromImage());
                         store.update(id, r -> r.withService(r.service(name).orElseThrow()
-                                .with(ServiceState.ROLLING_BACK, "rolling back to " + s.fromImage())));
+                                .started(PhaseKind.ROLLBACK, clock.instant(), "rolling back to " + s.fromImage())));
                         return send(new ServiceStep(id, failed.fromVersion(), name, s.namespace(), s.deployment(),
                                 s.container(), s.fromImage(), action), line -> store.log(id, line));
                     }, new DagListener<>() {
@@ -494,6 +495,15 @@ public class UpgradeExecution implements AutoCloseable {
         Map<String, List<String>> graph = new LinkedHashMap<>();
         record.services().forEach(s -> graph.put(s.name(), s.dependsOn()));
         return graph;
+    }
+
+    private static PhaseKind phaseKind(StepAction action) {
+        return switch (action) {
+            case ROLLING -> PhaseKind.ROLLING;
+            case SCALE_DOWN -> PhaseKind.SCALE_DOWN;
+            case SCALE_UP -> PhaseKind.SCALE_UP;
+            case DOWNTIME -> PhaseKind.DOWNTIME;
+        };
     }
 
     private static String verb(StepAction action) {

@@ -44,7 +44,7 @@ class UpgradeResumeTest extends UpshiftTestSupport {
                             kubernetes().apps().deployments().inNamespace("platform").withName(service).get()));
         }
         store.update(id, r -> r.running(r.createdAt(), "running")
-                .withService(r.service("config-center").orElseThrow().started(r.createdAt(), "rolling update"))
+                .withService(r.service("config-center").orElseThrow().started(ServiceProgress.PhaseKind.ROLLING, r.createdAt(), "rolling update"))
                 .withService(r.service("auth").orElseThrow().finished(ServiceState.SUCCEEDED, 2, 2, r.createdAt(), "rolled")));
         assertThat(body(get("/api/platform")).path("upgradeInProgress").asText()).isEqualTo(id);
 
@@ -56,6 +56,12 @@ class UpgradeResumeTest extends UpshiftTestSupport {
         for (JsonNode service : done.path("services")) {
             assertThat(service.path("state").asText()).as(service.path("name").asText()).isIn("SUCCEEDED", "ALREADY_AT_TARGET");
         }
+        // the roll interrupted by the crash and resumed is one phase, from its first start
+        JsonNode configCenter = done.path("services").findParents("name").stream()
+                .filter(s -> s.path("name").asText().equals("config-center")).findFirst().orElseThrow();
+        assertThat(configCenter.path("phases")).hasSize(1);
+        assertThat(configCenter.path("phases").get(0).path("startedAt")).isEqualTo(done.path("createdAt"));
+        assertThat(configCenter.path("phases").get(0).path("finishedAt")).isEqualTo(configCenter.path("finishedAt"));
         String log = get("/api/upgrades/" + id + "/logs").body();
         assertThat(log).contains("Upshift restarted: resuming", "config-center: already at");
         assertThat(log).doesNotContain("auth: rolling update");
