@@ -41,6 +41,7 @@
       el('td', { text: s.minAvailable === null || s.minAvailable === undefined ? '–' : `${s.minAvailable} / ${s.replicas}` }),
       el('td', { text: s.message || '' }))));
     $('force-stop').hidden = !(operator && !isFinal(u.state));
+    document.dispatchEvent(new CustomEvent('upshift:record', { detail: u })); // graph and timeline (detail-graphs.js)
   }
 
   async function logs() {

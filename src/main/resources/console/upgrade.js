@@ -56,6 +56,7 @@
     if (!version) {
       message(verdict, '');
       table.hidden = true;
+      showPlan(null);
       return;
     }
     if (!operator) {
@@ -71,6 +72,7 @@
     if (seq !== planSeq) return; // a newer choice is being checked
     if (!response.ok) {
       table.hidden = true;
+      showPlan(null);
       message(verdict, 'error', body.error || `The plan could not be made (${response.status})`, body.reasons);
       return;
     }
@@ -85,8 +87,14 @@
       image(s.toImage),
       el('td', { text: s.alreadyAtTarget ? 'already at target' : (s.dependsOn && s.dependsOn.length ? 'after ' + s.dependsOn.join(', ') : '') }))));
     table.hidden = false;
+    showPlan(body);
     planOk = true;
     updateStart();
+  }
+
+  /** The plan drawn as a graph (plan-graph.js); null hides it. */
+  function showPlan(body) {
+    document.dispatchEvent(new CustomEvent('upshift:plan', { detail: body }));
   }
 
   async function upload() {
