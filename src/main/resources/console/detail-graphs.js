@@ -4,7 +4,8 @@
 // layout; data-update-ms: the last update) and how many layouts it made.
 'use strict';
 (() => {
-  const { el, stateBadge, time, duration } = Upshift;
+  const { el, stateBadge, time } = Upshift;
+  const took = (from, to) => UpshiftTimeline.span((to ? Date.parse(to) : Date.now()) - Date.parse(from));
   const root = document.getElementById('upgrade-graphs');
   if (!root) return;
 
@@ -20,11 +21,8 @@
   let updates = 0;
 
   const graphBox = el('div', { id: 'dependency-graph', class: 'graph-scroll' });
-  const panel = el('aside', { id: 'graph-panel', class: 'graph-panel', 'aria-label': 'Chosen service' });
+  const panel = el('div', { id: 'graph-panel', class: 'graph-panel' });
   const timelineBox = el('div', { id: 'timeline' });
-  const graph = UpshiftGraph.create(graphBox, { title: 'Dependency graph of the upgrade', onSelect: choose });
-  const timeline = UpshiftTimeline.create(timelineBox, { onSelect: (name) => graph.select(name) });
-
   root.append(
     el('section', { class: 'card', 'aria-labelledby': 'graph-heading' },
       el('h2', { id: 'graph-heading', text: 'Dependency graph' }),
@@ -38,6 +36,8 @@
         + 'wait between its last dependency finishing and its own start; the critical path is outlined.' }),
       timelineBox,
       timelineLegend()));
+  const graph = UpshiftGraph.create(graphBox, { title: 'Dependency graph of the upgrade', onSelect: choose });
+  const timeline = UpshiftTimeline.create(timelineBox, { onSelect: (name) => graph.select(name) });
   showPanel();
 
   function timelineLegend() {
@@ -85,7 +85,7 @@
     const s = record && selected ? record.services.find((x) => x.name === selected) : null;
     if (!s) {
       panel.replaceChildren(el('p', { class: 'hint', text: 'Choose a service in the graph or the timeline to see its '
-        + 'message, images and times here. The table below lists every service.' }));
+        + 'message, images and times here (hovering shows them too). The table below lists every service.' }));
       return;
     }
     const byName = new Map(record.services.map((x) => [x.name, x]));
@@ -100,9 +100,9 @@
       ...row('Depends on', (s.dependsOn || []).join(', ') || 'nothing'),
       ...row('Started', time(s.startedAt) || '–'),
       ...row('Finished', time(s.finishedAt) || '–'),
-      ...row('Duration', s.startedAt ? duration(s.startedAt, s.finishedAt) : '–'),
+      ...row('Duration', s.startedAt ? took(s.startedAt, s.finishedAt) : '–'),
       ...(s.phases || []).flatMap((p) => row(p.kind.toLowerCase().replace(/_/g, ' '),
-        `${time(p.startedAt)} → ${p.finishedAt ? time(p.finishedAt) : 'running'} (${duration(p.startedAt, p.finishedAt)})`))));
+        `${time(p.startedAt)} → ${p.finishedAt ? time(p.finishedAt) : 'running'} (${took(p.startedAt, p.finishedAt)})`))));
   }
 
   document.addEventListener('upshift:record', (event) => {

@@ -1,16 +1,17 @@
 // Dependency graph in plain SVG: services in dependency layers from left to right, an edge from
 // each dependency to its dependent. Laid out once per set of services (create → update with a new
 // key); every later update only restyles what changed (class, label, tooltip), so a 400-service
-// upgrade followed live never recomputes its layout.
+// upgrade followed live never recomputes its layout. Only what is near the visible part of the
+// scroll box is in the DOM: a 400-service graph costs the browser what 50 nodes do.
 'use strict';
 const UpshiftGraph = (() => {
   const NS = 'http://www.w3.org/2000/svg';
-  const NODE_W = 190;
+  const NODE_W = 164;
   const NODE_H = 38;
-  const COL_GAP = 90;
+  const COL_GAP = 56;
   const ROW_GAP = 10;
   const PAD = 12;
-  const NAME_CHARS = 25;
+  const NAME_CHARS = 21;
 
   function svg(tag, attributes = {}, text = null) {
     const node = document.createElementNS(NS, tag);
@@ -93,18 +94,52 @@ const UpshiftGraph = (() => {
   }
 
   /**
-   * A graph view in {@code container}. Items: {name, dependsOn, state, detail, tooltip}; state is a
-   * CSS class suffix (node-state-…), detail the node's second line, tooltip its hover text.
-   * options: {title, onSelect(name)}.
+   * What of a scroll box is in view, kept from its scroll events (read once per animation frame),
+   * so drawing never has to ask the browser for layout. {@code changed} runs after each scroll.
+   */
+  function viewport(box, changed) {
+    const view = { left: 0, top: 0, width: 0, height: 0 };
+    let pending = false;
+    view.measure = () => {
+      view.left = box.scrollLeft;
+      view.top = box.scrollTop;
+      view.width = box.clientWidth || 800;
+      view.height = box.clientHeight || 480;
+    };
+    /** A rectangle in or near the visible part (a quarter of the box ahead, drawn before it scrolls in). */
+    view.reaches = (x1, y1, x2, y2) => x2 >= view.left - view.width / 4 && x1 <= view.left + 1.25 * view.width
+      && y2 >= view.top - view.height / 4 && y1 <= view.top + 1.25 * view.height;
+    const later = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        view.measure();
+        changed();
+      });
+    };
+    box.addEventListener('scroll', later, { passive: true });
+    window.addEventListener('resize', later);
+    return view;
+  }
+
+  /**
+   * A graph view in {@code container} (a scroll box). Items: {name, dependsOn, state, detail,
+   * tooltip}; state is a CSS class suffix (node-state-…), detail the node's second line, tooltip its
+   * hover text. options: {title, onSelect(name)}. The layout covers every service; only the nodes
+   * and edges near the visible part of the box are in the DOM, drawn as it scrolls.
    */
   function create(container, options = {}) {
     let key = null;
     let shape = null;
-    let nodes = new Map();
+    let model = new Map();
     let edges = [];
+    let edgeLayer = null;
+    let nodeLayer = null;
     let selected = null;
     let critical = new Set();
     let layouts = 0;
+    const view = viewport(container, draw);
 
     const titleId = container.id + '-title';
     const descId = container.id + '-desc';
@@ -112,82 +147,112 @@ const UpshiftGraph = (() => {
     function build(items) {
       layouts++;
       shape = layout(items);
-      nodes = new Map();
+      model = new Map();
       edges = [];
       const root = svg('svg', { class: 'dependency-graph', role: 'img', 'aria-labelledby': `${titleId} ${descId}`,
-        width: shape.width, height: shape.height, viewBox: `0 0 ${shape.width} ${shape.height}` });
+        width: shape.width, height: shape.height, 'data-services': items.length });
       root.append(svg('title', { id: titleId }, options.title || 'Dependency graph'),
         svg('desc', { id: descId }, `${items.length} services in ${shape.layers.length} dependency layers, `
           + 'from left to right; an edge leads from a service to the services that depend on it. '
           + 'The table of services lists the same.'));
-      const edgeLayer = svg('g', { class: 'edges' });
-      const nodeLayer = svg('g', { class: 'nodes' });
+      edgeLayer = svg('g', { class: 'edges' });
+      nodeLayer = svg('g', { class: 'nodes' });
       for (const item of items) {
         const nx = x(shape, item.name);
         const ny = y(shape, item.name);
+        model.set(item.name, { item, x: nx, y: ny, drawn: null });
         for (const dep of shape.deps.get(item.name)) {
           const x1 = x(shape, dep) + NODE_W;
           const y1 = y(shape, dep) + NODE_H / 2;
           const y2 = ny + NODE_H / 2;
-          const bend = (nx - x1) / 2;
-          const path = svg('path', { class: 'edge', 'data-from': dep, 'data-to': item.name,
-            d: `M${x1},${y1} C${x1 + bend},${y1} ${nx - bend},${y2} ${nx},${y2}` });
-          edges.push(path);
-          edgeLayer.append(path);
+          edges.push({ from: dep, to: item.name, x1, x2: nx, top: Math.min(y1, y2), bottom: Math.max(y1, y2),
+            d: `M${x1},${y1} C${x1 + (nx - x1) / 2},${y1} ${nx - (nx - x1) / 2},${y2} ${nx},${y2}`, drawn: null });
         }
-        const tooltip = svg('title', {}, item.tooltip || item.name);
-        const detail = svg('text', { class: 'node-detail', x: nx + 10, y: ny + 31 }, item.detail || '');
-        const g = svg('g', { class: `node node-state-${item.state}`, 'data-name': item.name,
-          'data-layer': shape.layerOf.get(item.name) });
-        g.append(tooltip,
-          svg('rect', { x: nx, y: ny, width: NODE_W, height: NODE_H, rx: 5 }),
-          svg('text', { class: 'node-name', x: nx + 10, y: ny + 15 }, clip(item.name, NAME_CHARS)),
-          detail);
-        nodes.set(item.name, { g, tooltip, detail, state: item.state, detailText: item.detail || '',
-          tooltipText: item.tooltip || item.name });
-        nodeLayer.append(g);
       }
+      root.setAttribute('data-edges', edges.length);
       root.append(edgeLayer, nodeLayer);
       root.addEventListener('click', (event) => {
         const g = event.target.closest('g.node');
         if (g) select(g.dataset.name);
       });
       container.replaceChildren(root);
-      if (selected && !nodes.has(selected)) selected = null;
-      highlight();
+      container.scrollTo(0, 0);
+      view.measure();
+      if (selected && !model.has(selected)) selected = null;
+      draw();
     }
 
-    function restyle(items) {
-      for (const item of items) {
-        const node = nodes.get(item.name);
-        if (node.state !== item.state) {
-          node.g.classList.replace(`node-state-${node.state}`, `node-state-${item.state}`);
-          node.state = item.state;
+    function drawNode(m) {
+      const { item } = m;
+      const tooltip = svg('title', {}, item.tooltip || item.name);
+      const detail = svg('text', { class: 'node-detail', x: m.x + 10, y: m.y + 31 }, item.detail || '');
+      const g = svg('g', { class: `node node-state-${item.state}`, 'data-name': item.name,
+        'data-layer': shape.layerOf.get(item.name) });
+      g.append(tooltip,
+        svg('rect', { x: m.x, y: m.y, width: NODE_W, height: NODE_H, rx: 5 }),
+        svg('text', { class: 'node-name', x: m.x + 10, y: m.y + 15 }, clip(item.name, NAME_CHARS)),
+        detail);
+      m.drawn = { g, tooltip, detail, state: item.state, detailText: item.detail || '', tooltipText: item.tooltip || item.name };
+      mark(m);
+      nodeLayer.append(g);
+    }
+
+    function paint(m) {
+      const { item, drawn } = m;
+      if (drawn.state !== item.state) {
+        drawn.g.classList.replace(`node-state-${drawn.state}`, `node-state-${item.state}`);
+        drawn.state = item.state;
+      }
+      const detail = item.detail || '';
+      if (drawn.detailText !== detail) {
+        drawn.detail.textContent = detail;
+        drawn.detailText = detail;
+      }
+      const tooltip = item.tooltip || item.name;
+      if (drawn.tooltipText !== tooltip) {
+        drawn.tooltip.textContent = tooltip;
+        drawn.tooltipText = tooltip;
+      }
+    }
+
+    function mark(m) {
+      m.drawn.g.classList.toggle('selected', m.item.name === selected);
+      m.drawn.g.classList.toggle('critical', critical.has(m.item.name));
+    }
+
+    function markEdge(e) {
+      e.drawn.classList.toggle('linked', selected !== null && (e.from === selected || e.to === selected));
+      e.drawn.classList.toggle('critical', critical.has(e.from) && critical.has(e.to));
+    }
+
+    /** Adds what came near the visible part, drops what went far from it. */
+    function draw() {
+      if (!shape) return;
+      for (const e of edges) {
+        const near = view.reaches(e.x1, e.top, e.x2, e.bottom);
+        if (near && !e.drawn) {
+          e.drawn = svg('path', { class: 'edge', 'data-from': e.from, 'data-to': e.to, d: e.d });
+          markEdge(e);
+          edgeLayer.append(e.drawn);
+        } else if (!near && e.drawn) {
+          e.drawn.remove();
+          e.drawn = null;
         }
-        const detail = item.detail || '';
-        if (node.detailText !== detail) {
-          node.detail.textContent = detail;
-          node.detailText = detail;
-        }
-        const tooltip = item.tooltip || item.name;
-        if (node.tooltipText !== tooltip) {
-          node.tooltip.textContent = tooltip;
-          node.tooltipText = tooltip;
+      }
+      for (const m of model.values()) {
+        const near = view.reaches(m.x, m.y, m.x + NODE_W, m.y + NODE_H);
+        if (near && !m.drawn) {
+          drawNode(m);
+        } else if (!near && m.drawn) {
+          m.drawn.g.remove();
+          m.drawn = null;
         }
       }
     }
 
     function highlight() {
-      for (const [name, node] of nodes) {
-        node.g.classList.toggle('selected', name === selected);
-        node.g.classList.toggle('critical', critical.has(name));
-      }
-      for (const e of edges) {
-        const from = e.getAttribute('data-from');
-        const to = e.getAttribute('data-to');
-        e.classList.toggle('linked', selected !== null && (from === selected || to === selected));
-        e.classList.toggle('critical', critical.has(from) && critical.has(to));
-      }
+      for (const m of model.values()) if (m.drawn) mark(m);
+      for (const e of edges) if (e.drawn) markEdge(e);
     }
 
     function select(name) {
@@ -202,8 +267,12 @@ const UpshiftGraph = (() => {
         if (newKey !== key || !shape) {
           key = newKey;
           build(items);
-        } else {
-          restyle(items);
+          return;
+        }
+        for (const item of items) {
+          const m = model.get(item.name);
+          m.item = item;
+          if (m.drawn) paint(m);
         }
       },
       /** Highlights a critical path: a list of service names, each depending on the one before. */
@@ -235,5 +304,5 @@ const UpshiftGraph = (() => {
     return list;
   }
 
-  return { create, layout, legend };
+  return { create, layout, legend, viewport };
 })();

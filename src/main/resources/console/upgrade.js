@@ -80,6 +80,7 @@
     message(verdict, zero ? 'ok' : 'info',
       `${zero ? 'Zero-downtime upgrade' : 'Downtime upgrade'} — ${body.modeReason || `${body.fromVersion} → ${body.targetVersion}`}`);
     verdict.classList.add('verdict');
+    showPlan(body);
     $('plan-rows').replaceChildren(...body.services.map((s, i) => el('tr', {},
       el('td', { text: i + 1 }),
       el('td', { text: s.name }),
@@ -87,7 +88,6 @@
       image(s.toImage),
       el('td', { text: s.alreadyAtTarget ? 'already at target' : (s.dependsOn && s.dependsOn.length ? 'after ' + s.dependsOn.join(', ') : '') }))));
     table.hidden = false;
-    showPlan(body);
     planOk = true;
     updateStart();
   }
