@@ -13,6 +13,7 @@ const UpshiftGraph = (() => {
   const PAD = 12;
   const NAME_CHARS = 21;
 
+  /** An SVG element with attributes and text (as text, never markup). */
   function svg(tag, attributes = {}, text = null) {
     const node = document.createElementNS(NS, tag);
     for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
@@ -304,5 +305,5 @@ const UpshiftGraph = (() => {
     return list;
   }
 
-  return { create, layout, legend, viewport };
+  return { create, layout, legend, viewport, svg };
 })();

@@ -7,7 +7,6 @@
 // visible part of the scroll box are in the DOM (graph.js's viewport).
 'use strict';
 const UpshiftTimeline = (() => {
-  const NS = 'http://www.w3.org/2000/svg';
   const LABEL_W = 180;
   const ROW_H = 18;
   const BAR_H = 11;
@@ -22,12 +21,7 @@ const UpshiftTimeline = (() => {
   };
   const STEPS = [10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 15e3, 3e4, 6e4, 12e4, 3e5, 6e5, 9e5, 18e5, 36e5, 72e5];
 
-  function svg(tag, attributes = {}, text = null) {
-    const node = document.createElementNS(NS, tag);
-    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
-    if (text !== null) node.textContent = text;
-    return node;
-  }
+  const { svg } = UpshiftGraph;
 
   const ms = (iso) => (iso ? Date.parse(iso) : null);
   const pad = (n) => String(n).padStart(2, '0');

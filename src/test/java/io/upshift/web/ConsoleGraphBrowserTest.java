@@ -1,6 +1,5 @@
 package io.upshift.web;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,9 +9,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.upshift.UpshiftTestSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -25,7 +21,6 @@ import org.openqa.selenium.support.ui.Select;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The dependency graph and the timeline in real headless Chromium, on the 7-service example: the
@@ -34,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * two phases.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleGraphBrowserTest extends UpshiftTestSupport {
+class ConsoleGraphBrowserTest extends BrowserTestSupport {
 
     /** The example's dependsOn edges, dependency → dependent. */
     private static final Set<String> EDGES = Set.of("config-center → auth", "config-center → metadata",
@@ -49,29 +44,15 @@ class ConsoleGraphBrowserTest extends UpshiftTestSupport {
     /** timeline.js: the width of the name column left of the bars. */
     private static final double LABEL_W = 180;
 
-    private Chromium chromium;
     private String upgrade;
     private boolean loggedOn;
 
-    @BeforeAll
-    void openBrowser() throws IOException {
-        assumeTrue(Chromium.installed(), "Chromium is not installed");
-        chromium = new Chromium();
-    }
-
-    /** Logs on once, when the application runs (it starts after {@link BeforeAll}). */
+    /** Logs on once, when the application runs (it starts after the browser). */
     @BeforeEach
     void logOn() {
         if (!loggedOn) {
             chromium.logOn(uri("/"), OPERATOR, PASSWORD);
             loggedOn = true;
-        }
-    }
-
-    @AfterAll
-    void closeBrowser() throws IOException {
-        if (chromium != null) {
-            chromium.close();
         }
     }
 

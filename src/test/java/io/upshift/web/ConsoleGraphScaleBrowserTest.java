@@ -10,11 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 
-import io.upshift.UpshiftTestSupport;
 import io.upshift.bench.BenchPlatform;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The graph and the timeline of a generated 400-service platform (4 layers of 100, the benchmark's
@@ -35,7 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * drawn as it scrolls in. The numbers are printed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleGraphScaleBrowserTest extends UpshiftTestSupport {
+class ConsoleGraphScaleBrowserTest extends BrowserTestSupport {
 
     private static final int SERVICES = 400;
     /** The bound for drawing 400 services. */
@@ -47,7 +43,6 @@ class ConsoleGraphScaleBrowserTest extends UpshiftTestSupport {
     private static final int DRAWS = 5;
     private static final int EDGES = BenchPlatform.of(SERVICES).dependsOn().values().stream().mapToInt(List::size).sum();
 
-    private Chromium chromium;
 
     @Override
     protected Properties settings() {
@@ -62,19 +57,6 @@ class ConsoleGraphScaleBrowserTest extends UpshiftTestSupport {
         p.setProperty("upshift.sandbox.seed", seed.toString());
         p.setProperty("upshift.upgrade.parallelism", "100");
         return p;
-    }
-
-    @BeforeAll
-    void openBrowser() throws IOException {
-        assumeTrue(Chromium.installed(), "Chromium is not installed");
-        chromium = new Chromium();
-    }
-
-    @AfterAll
-    void closeBrowser() throws IOException {
-        if (chromium != null) {
-            chromium.close();
-        }
     }
 
     @Test
