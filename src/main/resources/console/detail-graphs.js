@@ -1,4 +1,4 @@
-// Upgrade detail: the dependency graph (with a side panel for the chosen service) and the timeline,
+// Upgrade detail: the dependency graph (with a panel for the chosen service) and the timeline,
 // drawn from each record detail.js fetches (the 'upshift:record' event). Laid out once per record,
 // then only restyled. The container keeps how long drawing took (data-draw-ms: the first draw with
 // layout; data-update-ms: the last update) and how many layouts it made.
