@@ -57,8 +57,9 @@ final class Chromium implements AutoCloseable {
         byId("username").sendKeys(user);
         byId("password").sendKeys(password);
         byId("logon-button").click();
+        // #user exists only once logged on: never read the logon page while it navigates away
+        byId("user");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "Upgrade Record"));
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("user")));
     }
 
     WebElement byId(String id) {
