@@ -15,6 +15,7 @@
   }
 
   function render(u) {
+    document.dispatchEvent(new CustomEvent('upshift:record', { detail: u })); // graph and timeline (detail-graphs.js)
     document.title = `Upgrade ${u.id} · Upshift`;
     $('title').textContent = `Upgrade ${u.fromVersion} → ${u.targetVersion}`;
     const p = u.progress || { completed: 0, total: 0, percent: 0 };

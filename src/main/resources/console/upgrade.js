@@ -56,6 +56,7 @@
     if (!version) {
       message(verdict, '');
       table.hidden = true;
+      showPlan(null);
       return;
     }
     if (!operator) {
@@ -71,6 +72,7 @@
     if (seq !== planSeq) return; // a newer choice is being checked
     if (!response.ok) {
       table.hidden = true;
+      showPlan(null);
       message(verdict, 'error', body.error || `The plan could not be made (${response.status})`, body.reasons);
       return;
     }
@@ -78,6 +80,7 @@
     message(verdict, zero ? 'ok' : 'info',
       `${zero ? 'Zero-downtime upgrade' : 'Downtime upgrade'} — ${body.modeReason || `${body.fromVersion} → ${body.targetVersion}`}`);
     verdict.classList.add('verdict');
+    showPlan(body);
     $('plan-rows').replaceChildren(...body.services.map((s, i) => el('tr', {},
       el('td', { text: i + 1 }),
       el('td', { text: s.name }),
@@ -87,6 +90,11 @@
     table.hidden = false;
     planOk = true;
     updateStart();
+  }
+
+  /** The plan drawn as a graph (plan-graph.js); null hides it. */
+  function showPlan(body) {
+    document.dispatchEvent(new CustomEvent('upshift:plan', { detail: body }));
   }
 
   async function upload() {

@@ -156,7 +156,7 @@ public final class Lifecycle {
         String verb = verb(phase, step.record.mode());
         step.log(s.name() + ": " + verb + (phase == Phase.SCALE_DOWN ? "" : " to " + image));
         step.record = step.record.withService(s.started(back ? ServiceState.ROLLING_BACK : ServiceState.RUNNING,
-                step.now(), verb));
+                phase, step.now(), verb));
     }
 
     private void serviceFinished(Step step, Input.ServiceFinished e) {

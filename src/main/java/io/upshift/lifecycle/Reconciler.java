@@ -125,7 +125,7 @@ public class Reconciler {
         for (UpgradePlan.PlannedService s : plan.services()) {
             services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
                     ServiceState.PENDING, s.fromImage(), s.toImage(), s.replicas(), null, null, null,
-                    s.alreadyAtTarget() ? "already at target" : null, null));
+                    s.alreadyAtTarget() ? "already at target" : null, null, List.of()));
         }
         UpgradeRecord record = UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
                 plan.mode(), plan.modeReason(), trigger, requestedBy, clock.instant(), services,

@@ -43,6 +43,15 @@ class UpgradeFailureTest extends UpshiftTestSupport {
         assertThat(services.get("gateway").path("state").asText()).isEqualTo("ROLLED_BACK");
         assertThat(services.get("web-console").path("state").asText()).isEqualTo("NOT_STARTED");
         assertThat(services.get("config-center").path("state").asText()).isEqualTo("ROLLED_BACK");
+        // the timeline's evidence: config-center rolled forward, then back once gateway had failed
+        JsonNode phases = services.get("config-center").path("phases");
+        assertThat(phases).hasSize(2);
+        assertThat(phases.get(0).path("kind").asText()).isEqualTo("ROLLING");
+        assertThat(phases.get(1).path("kind").asText()).isEqualTo("ROLLBACK");
+        assertThat(java.time.Instant.parse(phases.get(1).path("startedAt").asText()))
+                .isAfterOrEqualTo(java.time.Instant.parse(services.get("gateway").path("phases").get(0).path("finishedAt").asText()));
+        assertThat(phases.get(1).path("finishedAt")).isEqualTo(services.get("config-center").path("finishedAt"));
+        assertThat(services.get("web-console").path("phases")).isEmpty();
         for (String service : services.keySet()) {
             assertThat(image(service)).endsWith(":5.1.2.02");
         }

@@ -45,7 +45,7 @@ class UpgradeResumeTest extends UpshiftTestSupport {
         }
         UpgradeRecord running = accepted.running(accepted.createdAt(), Phase.ROLLING, "running")
                 .withService(accepted.service("config-center").orElseThrow().started(ServiceState.RUNNING,
-                        accepted.createdAt(), "rolling update"))
+                        Phase.ROLLING, accepted.createdAt(), "rolling update"))
                 .withService(accepted.service("auth").orElseThrow().finished(ServiceState.SUCCEEDED, 2, 2,
                         accepted.createdAt(), "rolled"));
         store.save(accepted, running);
@@ -59,6 +59,12 @@ class UpgradeResumeTest extends UpshiftTestSupport {
         for (JsonNode service : done.path("services")) {
             assertThat(service.path("state").asText()).as(service.path("name").asText()).isIn("SUCCEEDED", "ALREADY_AT_TARGET");
         }
+        // the roll interrupted by the crash and resumed is one phase, from its first start
+        JsonNode configCenter = done.path("services").findParents("name").stream()
+                .filter(s -> s.path("name").asText().equals("config-center")).findFirst().orElseThrow();
+        assertThat(configCenter.path("phases")).hasSize(1);
+        assertThat(configCenter.path("phases").get(0).path("startedAt")).isEqualTo(done.path("createdAt"));
+        assertThat(configCenter.path("phases").get(0).path("finishedAt")).isEqualTo(configCenter.path("finishedAt"));
         String log = get("/api/upgrades/" + id + "/logs").body();
         assertThat(log).contains("Upshift restarted: resuming", "config-center: already at");
         assertThat(log).doesNotContain("auth: rolling update");

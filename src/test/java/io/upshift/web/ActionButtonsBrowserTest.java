@@ -1,15 +1,11 @@
 package io.upshift.web;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
-import io.upshift.UpshiftTestSupport;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -23,7 +19,6 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The upgrade detail page's action buttons in Chromium, one test per button: each confirmed in its
@@ -32,14 +27,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * is ConsoleBrowserTest's).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ActionButtonsBrowserTest extends UpshiftTestSupport {
+class ActionButtonsBrowserTest extends BrowserTestSupport {
 
     private static final List<String> BUTTONS = List.of("action-stop", "action-force-stop", "action-cancel",
             "action-resume", "action-mark", "action-rollback");
 
     private WebDriver browser;
     private WebDriverWait wait;
-    private Path profile;
     private String succeeded;
 
     @Override
@@ -50,16 +44,9 @@ class ActionButtonsBrowserTest extends UpshiftTestSupport {
     }
 
     @BeforeAll
-    void openBrowser() throws Exception {
-        assumeTrue(Chromium.installed(), "Chromium is not installed");
-        profile = Files.createTempDirectory("upshift-chromium");
-        browser = Chromium.open(profile);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void closeBrowser() throws IOException {
-        Chromium.close(browser, profile);
+    void useBrowser() {
+        browser = chromium.driver;
+        wait = chromium.wait;
     }
 
     @Test
@@ -221,6 +208,6 @@ class ActionButtonsBrowserTest extends UpshiftTestSupport {
     }
 
     private void screenshot(String name) throws IOException {
-        Chromium.screenshot(browser, name);
+        chromium.screenshot(name);
     }
 }

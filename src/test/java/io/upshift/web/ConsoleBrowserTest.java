@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.upshift.UpshiftTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,7 +25,6 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console in real headless Chromium against the running application and its sandbox cluster,
@@ -35,23 +32,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * to target/screenshots, or to the folder named by -Dupshift.screenshots (docs/screenshots).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleBrowserTest extends UpshiftTestSupport {
+class ConsoleBrowserTest extends BrowserTestSupport {
 
     private WebDriver browser;
     private WebDriverWait wait;
-    private Path profile;
 
     @BeforeAll
-    void openBrowser() throws IOException {
-        assumeTrue(Chromium.installed(), "Chromium is not installed");
-        profile = Files.createTempDirectory("upshift-chromium");
-        browser = Chromium.open(profile);
+    void useBrowser() {
+        browser = chromium.driver;
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void closeBrowser() throws IOException {
-        Chromium.close(browser, profile);
     }
 
     @Test
@@ -331,7 +320,7 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
             long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight");
             browser.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.max(window.getHeight(), height + 140)));
         }
-        Chromium.screenshot(browser, name);
+        chromium.screenshot(name);
         if (wholePage) {
             browser.manage().window().setSize(window);
         }
