@@ -69,8 +69,8 @@ public class Access {
     public static final String USER_HEADER = "UpshiftUser";
     public static final String LOGIN_PAGE = "/console/login.html";
 
-    private static final Set<String> PUBLIC = Set.of("/observe/health", "/api/openapi.json", LOGIN_PAGE, "/console/login.js",
-            "/console/console.css", "/favicon.ico");
+    private static final Set<String> PUBLIC = Set.of("/observe/health", LOGIN_PAGE, "/console/login.js",
+            "/console/console.css", "/favicon.ico", OpenApiDocument.PATH, OpenApiDocument.VERSION_CONFIG_SCHEMA);
     private static final Set<HttpMethod> READ_ONLY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String CHECK = "upshift.access.check";
 

@@ -12,9 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -106,15 +104,12 @@ public class Tokens {
     }
 
     /** Deletes the token: the next call with it, on any replica, is refused. */
-    public Map<String, Object> revoke(String name, String caller) {
+    public RevokedToken revoke(String name, String caller) {
         if (name == null || !store.delete(name)) {
             throw new RejectedException(404, "unknown token", List.of("no token named \"" + name + "\""));
         }
         LOG.info("Token '{}' revoked by {}", name, caller);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("name", name);
-        answer.put("revoked", true);
-        return answer;
+        return new RevokedToken(name, true);
     }
 
     /**
