@@ -1,0 +1,54 @@
+package io.upshift.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * The actions on an upgrade record, one command each ({@code upshift stop ID --note "…"}): each is
+ * {@code POST /api/upgrades/{id}/<action>} with an optional {@code {"note": …}}, answered with the
+ * record. The server decides what each may do when; its refusal reasons are printed (exit 1).
+ */
+@Command(description = "An action on an upgrade record (POST /api/upgrades/{id}/<action>).")
+class RecordActionCommand implements Callable<Integer> {
+
+    /** stop: no new service starts; force-stop: now, lock released; resume, cancel, mark, rollback. */
+    static final List<String> ACTIONS = List.of("stop", "force-stop", "resume", "cancel", "mark", "rollback");
+
+    private final String action;
+
+    @ParentCommand
+    UpshiftCli cli;
+
+    @Parameters(paramLabel = "ID", description = "the upgrade's id")
+    String id;
+
+    @Option(names = "--note", description = "why (recorded with the action)")
+    String note;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "table")
+    UpshiftCli.Format format;
+
+    RecordActionCommand(String action) {
+        this.action = action;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JsonNode record = cli.api().postJson("/api/upgrades/" + Paths.segment(id) + "/" + action,
+                note == null ? Map.of() : Map.of("note", note));
+        if (format == UpshiftCli.Format.json) {
+            cli.print(record);
+        } else {
+            cli.out.println("upgrade " + Table.text(record, "id") + " " + Table.text(record, "state")
+                    + (record.path("message").isTextual() ? ": " + record.path("message").asText() : ""));
+        }
+        return Outcome.OK;
+    }
+}
