@@ -26,7 +26,7 @@ public final class ProgressView {
         for (JsonNode s : record.path("services")) {
             String message = s.path("message").isNull() ? "" : s.path("message").asText("");
             lines.add(fit(String.format("  %s %-" + nameWidth + "s  %-17s %s", mark(s.path("state").asText()),
-                    s.path("name").asText(), s.path("state").asText(), message), width));
+                    s.path("name").asText(), s.path("state").asText(), message).stripTrailing(), width));
         }
         return lines;
     }
