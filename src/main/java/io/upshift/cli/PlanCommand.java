@@ -1,10 +1,10 @@
 package io.upshift.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -15,22 +15,16 @@ class PlanCommand implements Callable<Integer> {
     @ParentCommand
     UpshiftCli cli;
 
-    @Option(names = "--to", required = true, paramLabel = "VERSION", description = "target version")
-    String target;
-
-    @Option(names = "--mode", description = "zero-downtime or downtime (default: what compatibility allows)")
-    String mode;
-
-    @Option(names = "--allow-downgrade", description = "allow a lower target version")
-    boolean allowDowngrade;
+    @Mixin
+    TargetOptions to;
 
     @Option(names = {"-o", "--output"}, defaultValue = "table")
     UpshiftCli.Format format;
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> request = UpgradeCommand.request(target, mode, true, allowDowngrade);
-        JsonNode plan = cli.api().postJson("/api/upgrades?dryRun=true", request);
+        // a dry run changes nothing: the disclaimer is accepted for the plan only
+        JsonNode plan = cli.api().postJson("/api/upgrades?dryRun=true", to.request(true));
         if (format == UpshiftCli.Format.json) {
             cli.print(plan);
             return Outcome.OK;

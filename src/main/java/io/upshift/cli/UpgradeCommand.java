@@ -1,11 +1,10 @@
 package io.upshift.cli;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -17,17 +16,11 @@ class UpgradeCommand implements Callable<Integer> {
     @ParentCommand
     UpshiftCli cli;
 
-    @Option(names = "--to", required = true, paramLabel = "VERSION", description = "target version")
-    String target;
-
-    @Option(names = "--mode", description = "zero-downtime or downtime (default: what compatibility allows)")
-    String mode;
+    @Mixin
+    TargetOptions to;
 
     @Option(names = "--accept-risk", description = "accept the risk disclaimer (required by the server)")
     boolean acceptRisk;
-
-    @Option(names = "--allow-downgrade", description = "allow a lower target version")
-    boolean allowDowngrade;
 
     @Option(names = "--idempotency-key", description = "a retry with the same key gets the same upgrade back")
     String idempotencyKey;
@@ -41,7 +34,7 @@ class UpgradeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ApiClient api = cli.api();
-        byte[] body = cli.json.writeValueAsBytes(request(target, mode, acceptRisk, allowDowngrade));
+        byte[] body = cli.json.writeValueAsBytes(to.request(acceptRisk));
         JsonNode record = idempotencyKey == null ? api.post("/api/upgrades", "application/json", body)
                 : api.postWithHeader("/api/upgrades", body, "Idempotency-Key", idempotencyKey);
         if (format == UpshiftCli.Format.json) {
@@ -53,19 +46,5 @@ class UpgradeCommand implements Callable<Integer> {
         }
         cli.out.flush();
         return follow ? cli.follower(api).follow(record.path("id").asText(), true) : Outcome.OK;
-    }
-
-    /** The body of POST /api/upgrades. */
-    static Map<String, Object> request(String target, String mode, boolean acceptRisk, boolean allowDowngrade) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("targetVersion", target);
-        request.put("acceptRisk", acceptRisk);
-        if (mode != null) {
-            request.put("mode", mode);
-        }
-        if (allowDowngrade) {
-            request.put("allowDowngrade", true);
-        }
-        return request;
     }
 }

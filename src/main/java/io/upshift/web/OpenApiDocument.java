@@ -33,6 +33,7 @@ import org.apache.camel.openapi.RestOpenApiSupport;
  * <li>the access layer's answers on every operation: 401, 429, 500 (and 403 on changes), each an
  *     {@link ErrorBody};</li>
  * <li>no login on the two public documents (this one and the version-config JSON Schema);</li>
+ * <li>YAML beside JSON for the uploads that take either;</li>
  * <li>the version configuration as a reference to its JSON Schema, served at
  *     {@value #VERSION_CONFIG_SCHEMA}, instead of a copy derived from the Java record.</li>
  * </ul>
@@ -43,6 +44,12 @@ public class OpenApiDocument {
     public static final String PATH = "/api/openapi.json";
     public static final String VERSION_CONFIG_SCHEMA = "/api/schemas/version-config.schema.json";
     private static final Set<String> PUBLIC = Set.of(PATH, VERSION_CONFIG_SCHEMA);
+    /**
+     * Uploads read as YAML or JSON (io.upshift.intake.DocumentKind). Not declared as the verbs'
+     * {@code consumes}: platform-http would then answer other types itself, with an empty 415, before
+     * the route's own 415 that says which types to send.
+     */
+    private static final Set<String> YAML_OR_JSON = Set.of("api-upload-version", "api-post-upgrade", "api-create-schedule");
     private static final String ERROR = "#/components/schemas/" + ErrorBody.class.getSimpleName();
 
     /** The API's own version (info.version), raised when a change breaks clients. */
@@ -96,6 +103,10 @@ public class OpenApiDocument {
             if (PUBLIC.contains(path)) {
                 operation.setSecurity(List.of()); // no login
                 return;
+            }
+            if (YAML_OR_JSON.contains(operation.getOperationId()) && operation.getRequestBody() != null) {
+                Content content = operation.getRequestBody().getContent();
+                content.addMediaType("application/yaml", new MediaType().schema(content.get("application/json").getSchema()));
             }
             refusal(operation, "401", "not logged in, or a wrong password or token");
             if (method != PathItem.HttpMethod.GET) {
