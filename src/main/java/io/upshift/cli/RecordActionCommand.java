@@ -1,5 +1,6 @@
 package io.upshift.cli;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,8 +13,9 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * The actions on an upgrade record, one command each ({@code upshift stop ID --note "…"}): each is
- * {@code POST /api/upgrades/{id}/<action>} with an optional {@code {"note": …}}, answered with the
- * record. The server decides what each may do when; its refusal reasons are printed (exit 1).
+ * {@code POST /api/upgrades/{id}/<action>} with an optional {@code {"note": …, "verdict": …}}
+ * ({@code verdict} for {@code mark}), answered with the record. The server decides what each may do
+ * when; its refusal reasons are printed (exit 1).
  */
 @Command(description = "An action on an upgrade record (POST /api/upgrades/{id}/<action>).")
 class RecordActionCommand implements Callable<Integer> {
@@ -32,6 +34,9 @@ class RecordActionCommand implements Callable<Integer> {
     @Option(names = "--note", description = "why (recorded with the action)")
     String note;
 
+    @Option(names = "--verdict", description = "mark: what the operator found (e.g. SUCCEEDED or FAILED)")
+    String verdict;
+
     @Option(names = {"-o", "--output"}, defaultValue = "table")
     UpshiftCli.Format format;
 
@@ -41,8 +46,14 @@ class RecordActionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonNode record = cli.api().postJson("/api/upgrades/" + Paths.segment(id) + "/" + action,
-                note == null ? Map.of() : Map.of("note", note));
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (note != null) {
+            body.put("note", note);
+        }
+        if (verdict != null) {
+            body.put("verdict", verdict);
+        }
+        JsonNode record = cli.api().postJson("/api/upgrades/" + Paths.segment(id) + "/" + action, body);
         if (format == UpshiftCli.Format.json) {
             cli.print(record);
         } else {

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-/** API tokens in the application's database ({@code api_token}, migration V7), looked up by hash. */
+/** API tokens in the application's database ({@code api_token}, migration V11), looked up by hash. */
 public class TokenStore {
 
     private static final String COLUMNS = "name, role, owner, created_at, expires_at, last_used_at";
