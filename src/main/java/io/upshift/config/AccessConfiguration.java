@@ -5,9 +5,15 @@ import java.time.Clock;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import javax.sql.DataSource;
+
+import io.upshift.kubernetes.Durations;
 import io.upshift.web.Access;
 import io.upshift.web.LoginThrottle;
 import io.upshift.web.Passwords;
+import io.upshift.web.TokenAuthHandler;
+import io.upshift.web.TokenStore;
+import io.upshift.web.Tokens;
 import io.upshift.web.UserFile;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -48,13 +54,26 @@ public class AccessConfiguration implements CamelConfiguration {
         return new LoginThrottle(clock, freeAttempts, Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis));
     }
 
+    /** API tokens (POST/GET/DELETE /api/tokens, routes/api-tokens.camel.yaml) in the application's database. */
+    @BindToRegistry(value = "tokens", lazy = true)
+    public Tokens tokens(@BeanInject("dataSource") DataSource dataSource, @BeanInject("userFile") UserFile users,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.auth.tokens.default-expiry-days") int defaultExpiryDays,
+            @PropertyInject("upshift.auth.tokens.max-expiry-days") int maxExpiryDays,
+            @PropertyInject("upshift.auth.tokens.last-used-resolution") String lastUsedResolution) {
+        return new Tokens(new TokenStore(dataSource), users, json, clock,
+                new Tokens.Settings(defaultExpiryDays, maxExpiryDays, Durations.parse(lastUsedResolution)));
+    }
+
     @BindToRegistry(value = "access", lazy = true)
     public Access access(@BeanInject("userFile") UserFile users, @BeanInject("passwords") Passwords passwords,
             @BeanInject("loginThrottle") LoginThrottle throttle, @BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("tokens") Tokens tokens,
             @PropertyInject("upshift.auth.secure-cookies") boolean secureCookies,
             @PropertyInject("upshift.auth.session-timeout") long sessionTimeoutMinutes) {
         return new Access(users, passwords, throttle, json,
-                new Access.Settings(secureCookies, Duration.ofMinutes(sessionTimeoutMinutes)));
+                new Access.Settings(secureCookies, Duration.ofMinutes(sessionTimeoutMinutes)),
+                new TokenAuthHandler(tokens, throttle, json));
     }
 
     /**

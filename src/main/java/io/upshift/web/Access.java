@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * <li>session (cookie {@code upshift.session}, HttpOnly, SameSite=Strict) for the console; API
  *     calls with an Authorization header get none;</li>
  * <li>{@code POST /auth/login} (JSON or form {@code username}, {@code password}) opens a session;</li>
- * <li>authentication: the session's user, or HTTP Basic checked against the users file; console
+ * <li>authentication: the session's user, HTTP Basic checked against the users file, or an API
+ *     token ({@code Authorization: Bearer}, checked by {@link TokenAuthHandler}); console
  *     pages without a session redirect to the logon page; {@code /observe/health} and the logon
  *     page's own files are open;</li>
  * <li>CSRF (double-submit token, Vert.x {@link CSRFHandler}) on POST/PUT/PATCH/DELETE with a
@@ -69,7 +70,7 @@ public class Access {
     public static final String LOGIN_PAGE = "/console/login.html";
 
     private static final Set<String> PUBLIC = Set.of("/observe/health", LOGIN_PAGE, "/console/login.js",
-            "/console/console.css", "/favicon.ico");
+            "/console/console.css", "/favicon.ico", OpenApiDocument.PATH, OpenApiDocument.VERSION_CONFIG_SCHEMA);
     private static final Set<HttpMethod> READ_ONLY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String CHECK = "upshift.access.check";
 
@@ -82,13 +83,16 @@ public class Access {
     private final LoginThrottle throttle;
     private final ObjectMapper json;
     private final Settings settings;
+    private final Handler<RoutingContext> bearer;
 
-    public Access(UserFile users, Passwords passwords, LoginThrottle throttle, ObjectMapper json, Settings settings) {
+    public Access(UserFile users, Passwords passwords, LoginThrottle throttle, ObjectMapper json, Settings settings,
+            Handler<RoutingContext> bearer) {
         this.users = users;
         this.passwords = passwords;
         this.throttle = throttle;
         this.json = json;
         this.settings = settings;
+        this.bearer = bearer;
     }
 
     /** On first start there is no users file: one operator, admin, with a generated password shown once. */
@@ -221,6 +225,10 @@ public class Access {
         if (header == null && isPage(ctx)) {
             redirect(ctx, LOGIN_PAGE + "?next=" + java.net.URLEncoder.encode(ctx.request().uri(),
                     java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
+        if (TokenAuthHandler.isBearer(header)) { // API tokens: their own check, no password hashing
+            bearer.handle(ctx);
             return;
         }
         String name = basicUser(header);
