@@ -57,11 +57,16 @@ import static org.awaitility.Awaitility.await;
  * upgrade; what was finished before the crash is not rolled again.</li>
  * <li>Another instance id: the upgrade that process (the one restarted in 1) is running when it
  * is killed is taken over by a process with a different id only once the crashed one's lease
- * has expired. The lease (20 s) is longer than the new process's start-up, so that it finds a
- * live lease and has to wait: with a shorter one it would only ever find it expired.</li>
+ * has expired. The lease (30 s) is longer than the new process's start-up and election, so that it
+ * finds a live lease and has to wait: with a shorter one it would only ever find it expired.</li>
  * </ol>
  * The second case continues from the first (same cluster and database), which saves a cluster and
  * an Upshift start. Output of every process: {@code target/it/crash-resume/*.log}.
+ *
+ * <p>The leader alone resumes upgrades, and only a ready Pod can lead: the test plays the kubelet
+ * ({@link Kubelet}), reporting each process's Pod ready once it answers its readiness probe and not
+ * ready once it is killed. A process restarted with the killed one's instance id first waits for the
+ * killed one's registration to expire (it cannot tell a crashed process from a live twin sooner).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -70,7 +75,7 @@ class CrashResumeIT {
     private static final Path WORK = Path.of("target", "it", "crash-resume").toAbsolutePath();
     private static final String JAR = Path.of("target", "upshift.jar").toAbsolutePath().toString();
     private static final String NAMESPACE = "platform";
-    private static final String LEASE = "20s";
+    private static final String LEASE = "30s";
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final List<String> SERVICES = List.of("config-center", "auth", "metadata", "scheduler",
             "data-service", "gateway", "web-console");
@@ -83,6 +88,8 @@ class CrashResumeIT {
     private int port;
     /** The Upshift process running now. */
     private JavaProcess upshift;
+    private String instanceId;
+    private Kubelet kubelet;
 
     @BeforeAll
     void startSandbox() throws Exception {
@@ -98,6 +105,7 @@ class CrashResumeIT {
         kubeconfig = sandboxDir.resolve("sandbox.kubeconfig");
         await("the sandbox's kubeconfig").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> alive(sandbox) && Files.isRegularFile(kubeconfig));
+        kubelet = new Kubelet(kubeconfig, NAMESPACE);
     }
 
     @AfterAll
@@ -106,6 +114,9 @@ class CrashResumeIT {
             if (process.isAlive()) {
                 process.stop();
             }
+        }
+        if (kubelet != null) {
+            kubelet.close();
         }
     }
 
@@ -118,6 +129,7 @@ class CrashResumeIT {
         String id = startUpgrade("5.1.2.04");
         JsonNode lastSeen = awaitMidUpgrade(id);
         upshift.kill();
+        kubelet.notReady(instanceId);
 
         Crashed crashed = readDatabase(id);
         assertThat(crashed.state()).isEqualTo("RUNNING");
@@ -161,6 +173,7 @@ class CrashResumeIT {
         String id = startUpgrade("5.1.2.05");
         JsonNode lastSeen = awaitMidUpgrade(id);
         upshift.kill();
+        kubelet.notReady(instanceId);
 
         Crashed crashed = readDatabase(id);
         assertThat(crashed.state()).isEqualTo("RUNNING");
@@ -194,14 +207,19 @@ class CrashResumeIT {
                 "-Dupshift.instance-id=" + instanceId,
                 "-Dupshift.lock.lease=" + LEASE,
                 "-Dupshift.lock.heartbeat-interval=1s",
+                "-Dupshift.leader.lease-duration=4s",
+                "-Dupshift.leader.renew-deadline=3s",
+                "-Dupshift.leader.retry-period=1s",
                 "-Dupshift.auth.users-file=" + usersFile()));
         arguments.addAll(properties);
         arguments.addAll(List.of("-jar", JAR));
         JavaProcess process = JavaProcess.start(name, WORK.resolve(name + ".log"), environment, arguments);
         processes.add(process);
-        await(name + " healthy").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        await(name + " ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .ignoreException(ConnectException.class)
-                .until(() -> alive(process) && send(HttpRequest.newBuilder(uri("/observe/health")).GET()).statusCode() == 200);
+                .until(() -> alive(process) && send(HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode() == 200);
+        kubelet.ready(instanceId);
+        this.instanceId = instanceId;
         return process;
     }
 

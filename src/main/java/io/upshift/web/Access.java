@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *     calls with an Authorization header get none;</li>
  * <li>{@code POST /auth/login} (JSON or form {@code username}, {@code password}) opens a session;</li>
  * <li>authentication: the session's user, or HTTP Basic checked against the users file; console
- *     pages without a session redirect to the logon page; {@code /observe/health} and the logon
- *     page's own files are open;</li>
+ *     pages without a session redirect to the logon page; {@code /observe/health}, its probes
+ *     ({@code /live}, {@code /ready}) and the logon page's own files are open;</li>
  * <li>CSRF (double-submit token, Vert.x {@link CSRFHandler}) on POST/PUT/PATCH/DELETE with a
  *     session: cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN};</li>
  * <li>authorization: GET/HEAD for viewers and operators, everything else operators only;</li>
@@ -68,8 +68,8 @@ public class Access {
     public static final String USER_HEADER = "UpshiftUser";
     public static final String LOGIN_PAGE = "/console/login.html";
 
-    private static final Set<String> PUBLIC = Set.of("/observe/health", LOGIN_PAGE, "/console/login.js",
-            "/console/console.css", "/favicon.ico");
+    private static final Set<String> PUBLIC = Set.of("/observe/health", "/observe/health/live", "/observe/health/ready",
+            LOGIN_PAGE, "/console/login.js", "/console/console.css", "/favicon.ico");
     private static final Set<HttpMethod> READ_ONLY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String CHECK = "upshift.access.check";
 
