@@ -57,7 +57,7 @@ import static org.awaitility.Awaitility.await;
  * upgrade; what was finished before the crash is not rolled again.</li>
  * <li>Another instance id: the upgrade that process (the one restarted in 1) is running when it
  * is killed is taken over by a process with a different id only once the crashed one's lease
- * has expired. The lease (30 s) is longer than the new process's start-up and election, so that it
+ * has expired. The lease (45 s) is longer than the new process's start-up and election, so that it
  * finds a live lease and has to wait: with a shorter one it would only ever find it expired.</li>
  * </ol>
  * The second case continues from the first (same cluster and database), which saves a cluster and
@@ -66,7 +66,7 @@ import static org.awaitility.Awaitility.await;
  * <p>The leader alone resumes upgrades, and only a ready Pod can lead: the test plays the kubelet
  * ({@link Kubelet}), reporting each process's Pod ready once it answers its readiness probe and not
  * ready once it is killed. A process restarted with the killed one's instance id first waits for the
- * killed one's registration to expire (it cannot tell a crashed process from a live twin sooner).
+ * killed one's registration to expire ({@code upshift.instance.lease}, short here).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -75,7 +75,7 @@ class CrashResumeIT {
     private static final Path WORK = Path.of("target", "it", "crash-resume").toAbsolutePath();
     private static final String JAR = Path.of("target", "upshift.jar").toAbsolutePath().toString();
     private static final String NAMESPACE = "platform";
-    private static final String LEASE = "30s";
+    private static final String LEASE = "45s";
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final List<String> SERVICES = List.of("config-center", "auth", "metadata", "scheduler",
             "data-service", "gateway", "web-console");
@@ -207,6 +207,8 @@ class CrashResumeIT {
                 "-Dupshift.instance-id=" + instanceId,
                 "-Dupshift.lock.lease=" + LEASE,
                 "-Dupshift.lock.heartbeat-interval=1s",
+                // a restart with the same id waits for the killed process's registration to expire
+                "-Dupshift.instance.lease=4s",
                 "-Dupshift.leader.lease-duration=4s",
                 "-Dupshift.leader.renew-deadline=3s",
                 "-Dupshift.leader.retry-period=1s",

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.upshift.cluster.InstanceRegistration;
 import io.upshift.cluster.MemberPod;
 import io.upshift.kubernetes.Durations;
@@ -50,13 +51,15 @@ public class LeaderConfiguration implements CamelConfiguration {
     private String leaseName;
     @PropertyInject("upshift.leader.pod-labels")
     private String podLabels;
+    @PropertyInject("upshift.leader.write-pod")
+    private boolean writePod;
     @PropertyInject("upshift.leader.lease-duration")
     private String leaseDuration;
     @PropertyInject("upshift.leader.renew-deadline")
     private String renewDeadline;
     @PropertyInject("upshift.leader.retry-period")
     private String retryPeriod;
-    @PropertyInject("upshift.lock.lease")
+    @PropertyInject("upshift.instance.lease")
     private String registrationLease;
 
     @Override
@@ -64,13 +67,24 @@ public class LeaderConfiguration implements CamelConfiguration {
         register(camel);
         KubernetesClient client = camel.getRegistry().lookupByNameAndType("kubernetesClient", KubernetesClient.class);
         Map<String, String> labels = MemberPod.labels(podLabels);
-        if ("sandbox".equals(mode)) {
+        if ("sandbox".equals(mode) || writePod) {
+            // no kubelet reports this process: say it is a ready Pod (removed again when it stops)
             Pod self = MemberPod.of(instanceId, namespace, labels, true, Clock.systemUTC().instant());
-            client.pods().inNamespace(namespace).resource(self).createOr(existing -> existing.update());
+            client.pods().inNamespace(namespace).resource(self).createOr(NonDeletingOperation::update);
+            camel.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    try {
+                        client.pods().inNamespace(namespace).withName(instanceId).delete();
+                    } catch (RuntimeException e) {
+                        LOG.warn("Could not delete this process's Pod {}/{}: {}", namespace, instanceId, e.getMessage());
+                    }
+                }
+            }, true, false);
         } else if (client.pods().inNamespace(namespace).withName(instanceId).get() == null) {
             LOG.warn("No Pod {} in namespace {}: only a ready Pod labelled {} can lead (upshift.instance-id is the Pod's name,"
-                    + " HOSTNAME in a Pod); until it exists this process serves the API but never leads", instanceId, namespace,
-                    labels);
+                    + " HOSTNAME in a Pod); until it exists this process serves the API but never leads (outside Kubernetes, e.g."
+                    + " against a standalone sandbox: upshift.leader.write-pod=true)", instanceId, namespace, labels);
         }
         camel.addService(clusterService(client, labels));
     }
