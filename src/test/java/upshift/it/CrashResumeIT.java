@@ -1,8 +1,6 @@
 package upshift.it;
 
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,14 +18,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,7 +69,7 @@ import static org.awaitility.Awaitility.await;
 class CrashResumeIT {
 
     private static final Path WORK = Path.of("target", "it", "crash-resume").toAbsolutePath();
-    private static final String JAR = Path.of("target", "upshift.jar").toAbsolutePath().toString();
+    private static final String JAR = Processes.JAR;
     private static final String NAMESPACE = "platform";
     private static final String LEASE = "45s";
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
@@ -93,28 +89,18 @@ class CrashResumeIT {
 
     @BeforeAll
     void startSandbox() throws Exception {
-        deleteRecursively(WORK);
+        Processes.deleteRecursively(WORK);
         Files.createDirectories(WORK);
         data = WORK.resolve("upshift-data");
-        port = freePort();
-        Path sandboxDir = WORK.resolve("sandbox");
-        JavaProcess sandbox = JavaProcess.start("sandbox", WORK.resolve("sandbox.log"), Map.of(), List.of(
-                "-cp", JAR, "io.upshift.kubernetes.SandboxMain", "--data-dir", sandboxDir.toString(), "--port", "0",
-                "--seed", "examples/platform-5.1.2.02.yaml", "--readiness-delay", "300ms"));
-        processes.add(sandbox);
-        kubeconfig = sandboxDir.resolve("sandbox.kubeconfig");
-        await("the sandbox's kubeconfig").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> alive(sandbox) && Files.isRegularFile(kubeconfig));
+        port = Processes.freePort();
+        processes.add(Processes.startSandbox(WORK, "300ms"));
+        kubeconfig = Processes.kubeconfig(WORK);
         kubelet = new Kubelet(kubeconfig, NAMESPACE);
     }
 
     @AfterAll
     void stopProcesses() throws Exception {
-        for (JavaProcess process : processes) {
-            if (process.isAlive()) {
-                process.stop();
-            }
-        }
+        Processes.stopAll(processes);
         if (kubelet != null) {
             kubelet.close();
         }
@@ -212,24 +198,17 @@ class CrashResumeIT {
                 "-Dupshift.leader.lease-duration=4s",
                 "-Dupshift.leader.renew-deadline=3s",
                 "-Dupshift.leader.retry-period=1s",
-                "-Dupshift.auth.users-file=" + usersFile()));
+                "-Dupshift.auth.users-file=" + Processes.usersFile(WORK)));
         arguments.addAll(properties);
         arguments.addAll(List.of("-jar", JAR));
         JavaProcess process = JavaProcess.start(name, WORK.resolve(name + ".log"), environment, arguments);
         processes.add(process);
         await(name + " ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .ignoreException(ConnectException.class)
-                .until(() -> alive(process) && send(HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode() == 200);
+                .until(() -> Processes.alive(process) && send(HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode() == 200);
         kubelet.ready(instanceId);
         this.instanceId = instanceId;
         return process;
-    }
-
-    private static boolean alive(JavaProcess process) throws IOException {
-        if (!process.isAlive()) {
-            throw new AssertionError(process + " ended; its output:\n" + process.output());
-        }
-        return true;
     }
 
     // ---- API
@@ -276,21 +255,8 @@ class CrashResumeIT {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                .encodeToString((OPERATOR + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .encodeToString((Processes.OPERATOR + ":" + Processes.PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static final String OPERATOR = "it-operator";
-    private static final String PASSWORD = "it-password-12";
-
-    /** An operator the test logs in as (hashed with few iterations: no slow hashes needed here). */
-    private static Path usersFile() throws IOException {
-        Path file = WORK.resolve("users.yaml");
-        if (!Files.exists(file)) {
-            new io.upshift.web.UserFile(file).put(OPERATOR, io.upshift.web.Role.OPERATOR,
-                    new io.upshift.web.Passwords(1000).hash(PASSWORD));
-        }
-        return file;
     }
 
     private URI uri(String path) {
@@ -440,19 +406,5 @@ class CrashResumeIT {
     /** A log line is {@code <number> <timestamp> <message>}. */
     private static Instant timestamp(String line) {
         return Instant.parse(line.split(" ", 3)[1]);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

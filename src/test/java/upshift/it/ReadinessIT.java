@@ -1,8 +1,6 @@
 package upshift.it;
 
-import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadinessIT {
 
     private static final Path WORK = Path.of("target", "it", "readiness").toAbsolutePath();
-    private static final String JAR = Path.of("target", "upshift.jar").toAbsolutePath().toString();
     /** Requests the probe's 200 promises: an API route (401 without login), the console (a redirect to login), the login page. */
     private static final List<String> ROUTES = List.of("/api/versions", "/console/", "/console/login.html");
 
@@ -36,11 +33,11 @@ class ReadinessIT {
 
     @Test
     void everyRequestAfterTheFirstReadyIsAnsweredByItsRoute() throws Exception {
-        int port = freePort();
+        int port = Processes.freePort();
         JavaProcess upshift = JavaProcess.start("upshift", WORK.resolve("upshift.log"), Map.of(), List.of(
                 "-Dupshift.data.dir=" + WORK.resolve("data"), "-Dupshift.inbox.dir=" + WORK.resolve("inbox"),
                 "-Dupshift.auth.users-file=" + WORK.resolve("users.yaml"), "-Dcamel.server.port=" + port,
-                "-Dupshift.instance-id=readiness-it", "-jar", JAR));
+                "-Dupshift.instance-id=readiness-it", "-jar", Processes.JAR));
         try {
             List<String> afterReady = new ArrayList<>();
             int readyAnswers = 0;
@@ -81,12 +78,6 @@ class ReadinessIT {
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (ConnectException e) {
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -2,7 +2,6 @@ package upshift.it;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,19 +16,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upshift.web.Passwords;
-import io.upshift.web.Role;
-import io.upshift.web.UserFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -57,13 +51,10 @@ class ReplicasIT {
 
     private static final String POSTGRES = System.getenv("UPSHIFT_TEST_POSTGRES_URL");
     private static final Path WORK = Path.of("target", "it", "replicas").toAbsolutePath();
-    private static final String JAR = Path.of("target", "upshift.jar").toAbsolutePath().toString();
     private static final String NAMESPACE = "platform";
     /** Leader election: shorter than the defaults (15 s, 10 s, 2 s) to keep the run short. */
     private static final Duration LEADER_LEASE = Duration.ofSeconds(6);
     private static final Duration RETRY = Duration.ofSeconds(1);
-    private static final String OPERATOR = "it-operator";
-    private static final String PASSWORD = "it-password-12";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -79,21 +70,15 @@ class ReplicasIT {
     @BeforeAll
     void start() throws Exception {
         assumeTrue(POSTGRES != null, "UPSHIFT_TEST_POSTGRES_URL is not set (.ci/run sets it)");
-        deleteRecursively(WORK);
+        Processes.deleteRecursively(WORK);
         Files.createDirectories(WORK.resolve("inbox"));
         String schema = "replicas_" + UUID.randomUUID().toString().substring(0, 8);
         try (Connection c = DriverManager.getConnection(POSTGRES); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
         database = POSTGRES + "&currentSchema=" + schema;
-        Path sandboxDir = WORK.resolve("sandbox");
-        JavaProcess sandbox = JavaProcess.start("sandbox", WORK.resolve("sandbox.log"), Map.of(), List.of(
-                "-cp", JAR, "io.upshift.kubernetes.SandboxMain", "--data-dir", sandboxDir.toString(), "--port", "0",
-                "--seed", "examples/platform-5.1.2.02.yaml", "--readiness-delay", "200ms"));
-        processes.add(sandbox);
-        kubeconfig = sandboxDir.resolve("sandbox.kubeconfig");
-        await("the sandbox's kubeconfig").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> alive(sandbox) && Files.isRegularFile(kubeconfig));
+        processes.add(Processes.startSandbox(WORK, "200ms"));
+        kubeconfig = Processes.kubeconfig(WORK);
         kubelet = new Kubelet(kubeconfig, NAMESPACE);
         startReplica("replica-a");
         startReplica("replica-b");
@@ -101,11 +86,7 @@ class ReplicasIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (JavaProcess process : processes) {
-            if (process.isAlive()) {
-                process.stop();
-            }
-        }
+        Processes.stopAll(processes);
         if (kubelet != null) {
             kubelet.close();
         }
@@ -155,7 +136,7 @@ class ReplicasIT {
     void aSecondProcessWithALiveReplicasInstanceIdIsRefusedAtStart() throws Exception {
         String leader = awaitLeader(Duration.ofSeconds(5));
         JavaProcess twin = JavaProcess.start("twin", WORK.resolve("twin.log"), Map.of(),
-                arguments(leader, freePort(), WORK.resolve("data-twin")));
+                arguments(leader, Processes.freePort(), WORK.resolve("data-twin")));
         processes.add(twin);
         OptionalInt exit = twin.awaitExit(Duration.ofSeconds(90));
         assertThat(exit).as("the twin ended by itself").isPresent();
@@ -188,14 +169,14 @@ class ReplicasIT {
     // ---- processes
 
     private void startReplica(String id) throws Exception {
-        int port = freePort();
+        int port = Processes.freePort();
         JavaProcess process = JavaProcess.start(id, WORK.resolve(id + ".log"), Map.of(),
                 arguments(id, port, WORK.resolve("data-" + id)));
         processes.add(process);
         Replica replica = new Replica(id, port, process);
         await(id + " ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .ignoreException(ConnectException.class)
-                .until(() -> alive(process) && send(replica, "/observe/health/ready").statusCode() == 200);
+                .until(() -> Processes.alive(process) && send(replica, "/observe/health/ready").statusCode() == 200);
         kubelet.ready(id);
         replicas.put(id, replica);
     }
@@ -217,8 +198,8 @@ class ReplicasIT {
                 "-Dupshift.leader.lease-duration=" + LEADER_LEASE.toSeconds() + "s",
                 "-Dupshift.leader.renew-deadline=4s",
                 "-Dupshift.leader.retry-period=" + RETRY.toSeconds() + "s",
-                "-Dupshift.auth.users-file=" + usersFile(),
-                "-jar", JAR);
+                "-Dupshift.auth.users-file=" + Processes.usersFile(WORK),
+                "-jar", Processes.JAR);
     }
 
     private String awaitLeader(Duration within) {
@@ -228,13 +209,6 @@ class ReplicasIT {
 
     private String other(String id) {
         return replicas.keySet().stream().filter(r -> !r.equals(id)).findFirst().orElseThrow();
-    }
-
-    private static boolean alive(JavaProcess process) throws IOException {
-        if (!process.isAlive()) {
-            throw new AssertionError(process + " ended; its output:\n" + process.output());
-        }
-        return true;
     }
 
     // ---- inbox and API
@@ -265,28 +239,7 @@ class ReplicasIT {
     private static HttpRequest.Builder request(Replica replica, String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + replica.port() + path)).timeout(Duration.ofSeconds(10))
                 .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString((OPERATOR + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+                        .encodeToString((Processes.OPERATOR + ":" + Processes.PASSWORD).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static Path usersFile() throws IOException {
-        Path file = WORK.resolve("users.yaml");
-        if (!Files.exists(file)) {
-            new UserFile(file).put(OPERATOR, Role.OPERATOR, new Passwords(1000).hash(PASSWORD));
-        }
-        return file;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
 }
