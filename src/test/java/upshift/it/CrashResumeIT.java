@@ -53,8 +53,9 @@ import static org.awaitility.Awaitility.await;
  * upgrade; what was finished before the crash is not rolled again.</li>
  * <li>Another instance id: the upgrade that process (the one restarted in 1) is running when it
  * is killed is taken over by a process with a different id only once the crashed one's lease
- * has expired. The lease (45 s) is longer than the new process's start-up and election, so that it
- * finds a live lease and has to wait: with a shorter one it would only ever find it expired.</li>
+ * has expired. The lease (20 s, or twice the slowest start-up seen so far on a loaded machine) is
+ * longer than the new process's start-up and election, so that it finds a live lease and has to
+ * wait: with a shorter one it would only ever find it expired.</li>
  * </ol>
  * The second case continues from the first (same cluster and database), which saves a cluster and
  * an Upshift start. Output of every process: {@code target/it/crash-resume/*.log}.
@@ -71,7 +72,7 @@ class CrashResumeIT {
     private static final Path WORK = Path.of("target", "it", "crash-resume").toAbsolutePath();
     private static final String JAR = Processes.JAR;
     private static final String NAMESPACE = "platform";
-    private static final String LEASE = "45s";
+    private static final Duration MIN_LEASE = Duration.ofSeconds(20);
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final List<String> SERVICES = List.of("config-center", "auth", "metadata", "scheduler",
             "data-service", "gateway", "web-console");
@@ -86,6 +87,8 @@ class CrashResumeIT {
     private JavaProcess upshift;
     private String instanceId;
     private Kubelet kubelet;
+    /** The longest an Upshift process took to become healthy here. */
+    private Duration slowestStart = Duration.ZERO;
 
     @BeforeAll
     void startSandbox() throws Exception {
@@ -191,7 +194,7 @@ class CrashResumeIT {
                 "-Dupshift.inbox.dir=" + WORK.resolve("inbox"),
                 "-Dcamel.server.port=" + port,
                 "-Dupshift.instance-id=" + instanceId,
-                "-Dupshift.lock.lease=" + LEASE,
+                "-Dupshift.lock.lease=" + lease().toMillis() + "ms",
                 "-Dupshift.lock.heartbeat-interval=1s",
                 // a restart with the same id waits for the killed process's registration to expire
                 "-Dupshift.instance.lease=4s",
@@ -201,14 +204,24 @@ class CrashResumeIT {
                 "-Dupshift.auth.users-file=" + Processes.usersFile(WORK)));
         arguments.addAll(properties);
         arguments.addAll(List.of("-jar", JAR));
+        long started = System.nanoTime();
         JavaProcess process = JavaProcess.start(name, WORK.resolve(name + ".log"), environment, arguments);
         processes.add(process);
         await(name + " ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                 .ignoreException(ConnectException.class)
-                .until(() -> Processes.alive(process) && send(HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode() == 200);
+                .until(() -> Processes.alive(process)
+                        && send(HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode() == 200);
         kubelet.ready(instanceId);
         this.instanceId = instanceId;
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        slowestStart = took.compareTo(slowestStart) > 0 ? took : slowestStart;
         return process;
+    }
+
+    /** Long enough for a process started after a crash to find the crashed one's lease still live. */
+    private Duration lease() {
+        Duration twiceTheSlowestStart = slowestStart.multipliedBy(2);
+        return twiceTheSlowestStart.compareTo(MIN_LEASE) > 0 ? twiceTheSlowestStart : MIN_LEASE;
     }
 
     // ---- API

@@ -30,7 +30,7 @@ final class Processes {
     static JavaProcess startSandbox(Path work, String readinessDelay) throws IOException {
         Path dir = work.resolve("sandbox");
         JavaProcess sandbox = JavaProcess.start("sandbox", work.resolve("sandbox.log"), Map.of(), List.of(
-                "-cp", JAR, "io.upshift.kubernetes.SandboxMain", "--data-dir", dir.toString(), "--port", "0",
+                "-cp", JAR, "io.upshift.sandbox.SandboxMain", "--data-dir", dir.toString(), "--port", "0",
                 "--seed", "examples/platform-5.1.2.02.yaml", "--readiness-delay", readinessDelay));
         await("the sandbox's kubeconfig").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> alive(sandbox) && Files.isRegularFile(kubeconfig(work)));
