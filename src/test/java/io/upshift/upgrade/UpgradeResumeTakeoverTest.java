@@ -28,6 +28,8 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         UpgradeStore store = context.getRegistry().lookupByNameAndType("upgradeStore", UpgradeStore.class);
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
 
+        // the resume route runs on taking the lead, which may come while this test sets the crash up: not yet
+        context.getRouteController().stopRoute("resume-upgrades");
         // what the crashed instance left: its lease (4 s) on the lock, the record RUNNING
         String id = "upg-crashed-0002";
         PlatformLock crashed = new PlatformLock(dataSource, Clock.systemUTC(), "crashed-node", Duration.ofSeconds(4));
@@ -38,7 +40,6 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         store.update(id, r -> r.running(r.createdAt(), "running"));
 
         // this instance starts while that lease still lives
-        context.getRouteController().stopRoute("resume-upgrades");
         context.getRouteController().startRoute("resume-upgrades");
 
         JsonNode done = awaitUpgrade(id, "SUCCEEDED");
