@@ -2,6 +2,7 @@ package io.upshift.config;
 
 import java.sql.Connection;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -10,20 +11,56 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness beyond Camel's own: {@code /observe/health} is DOWN when the database or the
- * Kubernetes API cannot be reached, since no upgrade can be accepted or rolled then. The checks
- * look their beans up when called, so they can be bound before those beans exist.
+ * Readiness beyond Camel's own: {@code /observe/health/ready} (and the combined
+ * {@code /observe/health}) is DOWN until every route has started (the HTTP server answers before
+ * the API's routes and login handlers exist), and when the database or the Kubernetes API cannot
+ * be reached, since no upgrade can be accepted or rolled then. None of these is a liveness check
+ * ({@code /observe/health/live}): a replica that cannot reach the database needs no restart. The
+ * checks look their beans up when called, so they can be bound before those beans exist.
  */
 @Configuration
 public class HealthConfiguration implements CamelConfiguration {
 
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    /** Every route (REST consumers, behind the login handlers installed before them) runs once Camel has fully started. */
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        camel.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // not yet: the routes start after this
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                started.set(true);
+            }
+        });
+    }
+
+    @BindToRegistry("apiHealth")
+    public AbstractHealthCheck apiHealth() {
+        return new ReadinessCheck("api") {
+            @Override
+            protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+                if (started.get()) {
+                    builder.up();
+                } else {
+                    builder.message("the routes are starting").down();
+                }
+            }
+        };
+    }
+
     @BindToRegistry("databaseHealth")
     public AbstractHealthCheck databaseHealth(CamelContext camel) {
-        return new AbstractHealthCheck("upshift", "database") {
+        return new ReadinessCheck("database") {
             @Override
             protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
                 try (Connection c = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class).getConnection()) {
@@ -41,7 +78,7 @@ public class HealthConfiguration implements CamelConfiguration {
 
     @BindToRegistry("kubernetesHealth")
     public AbstractHealthCheck kubernetesHealth(CamelContext camel) {
-        return new AbstractHealthCheck("upshift", "kubernetes") {
+        return new ReadinessCheck("kubernetes") {
             @Override
             protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
                 try {
@@ -56,5 +93,18 @@ public class HealthConfiguration implements CamelConfiguration {
                 }
             }
         };
+    }
+
+    /** A check of /observe/health/ready only. */
+    private abstract static class ReadinessCheck extends AbstractHealthCheck {
+
+        ReadinessCheck(String id) {
+            super("upshift", id);
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
     }
 }

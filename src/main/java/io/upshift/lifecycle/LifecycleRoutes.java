@@ -35,8 +35,9 @@ public class LifecycleRoutes extends EndpointRouteBuilder {
                 .routeId("lock-heartbeat")
                 .bean(RECONCILER, "heartbeat");
 
-        // at start: the upgrades a previous process left active are reconciled again, once their lock is free
-        from(timer("resume-upgrades").repeatCount(1).delay(0))
+        // on taking the lead (at start for a single replica): the upgrades a previous process left
+        // active are reconciled again, once their lock is free
+        from(master("leader:timer:resume-upgrades?repeatCount=1&delay=0"))
                 .routeId("resume-upgrades")
                 .bean(RECONCILER, "resumeInterrupted")
                 .filter(simple("${body.size()} > 0"))

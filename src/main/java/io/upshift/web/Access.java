@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code POST /auth/login} (JSON or form {@code username}, {@code password}) opens a session;</li>
  * <li>authentication: the session's user, HTTP Basic checked against the users file, or an API
  *     token ({@code Authorization: Bearer}, checked by {@link TokenAuthHandler}); console
- *     pages without a session redirect to the logon page; {@code /observe/health} and the logon
+ *     pages without a session redirect to the logon page; {@code /observe/health}, its probes
+ *     ({@code /live}, {@code /ready}) and the logon
  *     page's own files are open;</li>
  * <li>CSRF (double-submit token, Vert.x {@link CSRFHandler}) on POST/PUT/PATCH/DELETE with a
  *     session: cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN};</li>
@@ -69,7 +70,8 @@ public class Access {
     public static final String USER_HEADER = "UpshiftUser";
     public static final String LOGIN_PAGE = "/console/login.html";
 
-    private static final Set<String> PUBLIC = Set.of("/observe/health", LOGIN_PAGE, "/console/login.js",
+    private static final Set<String> PUBLIC = Set.of("/observe/health", "/observe/health/live",
+            "/observe/health/ready", LOGIN_PAGE, "/console/login.js",
             "/console/console.css", "/favicon.ico", OpenApiDocument.PATH, OpenApiDocument.VERSION_CONFIG_SCHEMA);
     private static final Set<HttpMethod> READ_ONLY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String CHECK = "upshift.access.check";

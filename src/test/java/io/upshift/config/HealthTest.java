@@ -40,6 +40,8 @@ class HealthTest extends UpshiftTestSupport {
                 .until(() -> send(null, HttpRequest.newBuilder(uri("/observe/health")).GET()), r -> r.statusCode() == 200);
         assertThat(states()).containsEntry("database", "UP").containsEntry("kubernetes", "UP");
         assertThat(body(health).path("status").asText()).isEqualTo("UP");
+        assertThat(states()).containsEntry("api", "UP");
+        assertThat(send(null, HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -50,5 +52,8 @@ class HealthTest extends UpshiftTestSupport {
         HttpResponse<String> health = send(null, HttpRequest.newBuilder(uri("/observe/health")).GET());
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("DOWN", "database");
+        // the readiness probe takes the replica out of the Service; the liveness probe does not restart it
+        assertThat(send(null, HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode()).isEqualTo(503);
+        assertThat(send(null, HttpRequest.newBuilder(uri("/observe/health/live")).GET()).statusCode()).isEqualTo(200);
     }
 }

@@ -145,6 +145,8 @@ class ScheduleFiringTest extends UpshiftTestSupport {
 
     @Test
     void defaultWindowsFromTheSettingsAreCreatedAtStart() throws Exception {
+        // applied by the leader (route apply-default-windows), moments after the start
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/schedules/window-nightly").statusCode() == 200);
         JsonNode nightly = body(get("/api/schedules/window-nightly"));
         assertThat(nightly.path("name").asText()).isEqualTo("nightly");
         assertThat(nightly.path("source").asText()).isEqualTo("settings upshift.windows.nightly");

@@ -28,6 +28,8 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         UpgradeRecords store = context.getRegistry().lookupByNameAndType("upgradeRecords", UpgradeRecords.class);
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
 
+        // the resume route runs on taking the lead, which may come while this test sets the crash up: not yet
+        context.getRouteController().stopRoute("resume-upgrades");
         // what the crashed instance left: the record UPGRADING, its lease (6 s) on the lock, taken last
         // so that the lease still lives when this instance looks (even on a loaded machine)
         String id = "upg-crashed-0002";
@@ -40,7 +42,6 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         Instant expiry = crashed.lease(PlatformLock.PLATFORM).orElseThrow().expiresAt();
 
         // this instance starts while that lease still lives
-        context.getRouteController().stopRoute("resume-upgrades");
         context.getRouteController().startRoute("resume-upgrades");
 
         JsonNode done = awaitUpgrade(id, "SUCCEEDED");

@@ -23,6 +23,8 @@ class UpgradeResumeTest extends UpshiftTestSupport {
         UpgradeRecords store = context.getRegistry().lookupByNameAndType("upgradeRecords", UpgradeRecords.class);
         PlatformLock lock = context.getRegistry().lookupByNameAndType("platformLease", PlatformLock.class);
 
+        // the resume route runs on taking the lead, which may come while this test sets the crash up: not yet
+        context.getRouteController().stopRoute("resume-upgrades");
         // what the crashed process left: lock held, record RUNNING, config-center and auth rolled
         // (auth's finish recorded, config-center's not), the rest untouched
         String id = "upg-crashed-0001";
@@ -52,7 +54,6 @@ class UpgradeResumeTest extends UpshiftTestSupport {
         assertThat(body(get("/api/platform")).path("upgradeInProgress").asText()).isEqualTo(id);
 
         // Upshift starts again
-        context.getRouteController().stopRoute("resume-upgrades");
         context.getRouteController().startRoute("resume-upgrades");
 
         JsonNode done = awaitUpgrade(id, "SUCCEEDED");
