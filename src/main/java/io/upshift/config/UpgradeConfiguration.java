@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.RolloutListener;
 import io.upshift.kubernetes.StepResult;
@@ -24,6 +25,7 @@ import io.upshift.upgrade.UpgradeHttp;
 import io.upshift.upgrade.UpgradeIds;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
+import io.upshift.upgrade.UpgradeRequest;
 import io.upshift.version.VersionStore;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.BeanInject;
@@ -90,9 +92,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("compatibility") Compatibility compatibility,
             @BeanInject("kubernetesClient") KubernetesClient client,
             @PropertyInject("upshift.kubernetes.namespace") String namespace,
-            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("yamlMapper") ObjectMapper yaml,
-            @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
-        return new UpgradePlanner(versions, platform, upgrades, compatibility, client, namespace, json, yaml, maxBytes);
+            @BeanInject("upgradeRequestReader") DocumentReader<UpgradeRequest> reader) {
+        return new UpgradePlanner(versions, platform, upgrades, compatibility, client, namespace, reader);
     }
 
     /**

@@ -5,13 +5,13 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /** "Did you mean …?" for a misspelt field or service name. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
 
     /** The closest candidate within one or two edits (by length) (or differing only in case), if any. */
-    static Optional<String> closest(String word, Collection<String> candidates) {
+    public static Optional<String> closest(String word, Collection<String> candidates) {
         return candidates.stream()
                 .filter(c -> !c.equals(word))
                 .filter(c -> c.equalsIgnoreCase(word) || distance(word, c) <= Math.max(1, Math.min(2, word.length() / 3)))
