@@ -90,7 +90,7 @@ class DocumentReaderTest {
                 mode: DOWNTIME
                 acceptRisk: true
                 """.getBytes(StandardCharsets.UTF_8), "yaml");
-        assertThat(request).isEqualTo(new UpgradeRequest("5.1.2.04", UpgradeMode.DOWNTIME, true, null, null, null));
+        assertThat(request).isEqualTo(new UpgradeRequest("5.1.2.04", UpgradeMode.DOWNTIME, true, null, null, null, null));
     }
 
     @Test
