@@ -176,9 +176,11 @@ public final class Prechecks {
                 }
             }
         }
+        String pods = surge + " surge pod" + (surge == 1 ? "" : "s");
         return short_.isEmpty()
-                ? Check.pass(SURGE_CAPACITY, BLOCK, s.name(), s.name() + ": room for " + surge + " surge pod"
-                        + (surge == 1 ? "" : "s") + " in " + quotas.size() + " ResourceQuotas")
+                ? Check.pass(SURGE_CAPACITY, BLOCK, s.name(), quotas.isEmpty()
+                        ? s.name() + ": no ResourceQuota in " + s.namespace() + " limits its " + pods
+                        : s.name() + ": room for " + pods + " in " + quotas.size() + " ResourceQuotas")
                 : Check.notPassed(SURGE_CAPACITY, BLOCK, s.name(), s.name() + ": no room for " + surge + " surge pod"
                         + (surge == 1 ? "" : "s") + ": " + String.join("; ", short_));
     }

@@ -96,8 +96,8 @@ class PrechecksTest {
                 .editFirstContainer().withNewResources().addToRequests("cpu", new Quantity("500m"))
                 .addToRequests("memory", new Quantity("256Mi")).endResources().endContainer().endSpec().endTemplate()
                 .endSpec().build();
-        assertThat(Prechecks.surgeCapacity(AUTH, UpgradeMode.ZERO_DOWNTIME, SURGE_ONE, d, List.of()).result())
-                .isEqualTo(Check.Result.PASS);
+        assertThat(Prechecks.surgeCapacity(AUTH, UpgradeMode.ZERO_DOWNTIME, SURGE_ONE, d, List.of()).detail())
+                .isEqualTo("auth: no ResourceQuota in platform limits its 1 surge pod");
         ResourceQuota roomy = quota("roomy", "10", "4", "9", "2");
         assertThat(Prechecks.surgeCapacity(AUTH, UpgradeMode.ZERO_DOWNTIME, SURGE_ONE, d, List.of(roomy)).detail())
                 .isEqualTo("auth: room for 1 surge pod in 1 ResourceQuotas");
