@@ -371,7 +371,7 @@ public class Reconciler {
                     @Override
                     public void onFinish(String name, StepResult result, Throwable error) {
                         events.send(new Input.Event(id, error != null
-                                ? new Input.ServiceFailed(name, phase, generation, reason(error))
+                                ? new Input.ServiceFailed(name, phase, generation, Failures.message(Failures.unwrap(error)))
                                 : new Input.ServiceFinished(name, phase, generation, result)));
                     }
                 });
@@ -433,16 +433,6 @@ public class Reconciler {
             return e.generation();
         }
         return null;
-    }
-
-    /** The message an operator needs from a failure: the rollout's own, not its wrappers'. */
-    static String reason(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof java.util.concurrent.CompletionException || t instanceof org.apache.camel.CamelExecutionException
-                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     /** One event on its way through the loop: what was read, then what was decided. */

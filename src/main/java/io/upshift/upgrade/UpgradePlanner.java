@@ -36,8 +36,9 @@ public class UpgradePlanner {
     private final String defaultNamespace;
     private final DocumentReader<UpgradeRequest> reader;
 
-    public UpgradePlanner(VersionStore versions, PlatformVersion platform, UpgradeRecords upgrades, Compatibility compatibility,
-            KubernetesClient client, String defaultNamespace, DocumentReader<UpgradeRequest> reader) {
+    public UpgradePlanner(VersionStore versions, PlatformVersion platform, UpgradeRecords upgrades,
+            Compatibility compatibility, KubernetesClient client, String defaultNamespace,
+            DocumentReader<UpgradeRequest> reader) {
         this.versions = versions;
         this.platform = platform;
         this.upgrades = upgrades;
