@@ -140,14 +140,18 @@ public final class Lifecycle {
         }
     }
 
-    /** A blocking failure, or warnings the request did not accept, end the upgrade FAILED before any change. */
+    /**
+     * A blocking failure, or warnings the request did not accept, end the upgrade FAILED before any
+     * change; a rollback goes on whatever they say (the report stays in its record).
+     */
     private void prechecksDone(Step step, Input.PrechecksDone p) {
         UpgradeRecord r = step.record;
         if (r.state() != PRECHECKING) {
             return;
         }
         step.log(p.report().summary());
-        String stop = p.report().stopReason(r.acceptWarnings());
+        // a rollback repairs what its upgrade left (often a rollout of ours cut short): its checks are advice
+        String stop = r.rollbackOf() != null ? null : p.report().stopReason(r.acceptWarnings());
         step.record = r.withPrechecks(p.report());
         if (stop != null) {
             end(step, FAILED, stop + "; nothing in the cluster was changed");

@@ -290,6 +290,15 @@ class LifecycleTest {
         assertThat(warned.next().state()).isEqualTo(UpgradeState.UPGRADING);
         assertThat(warned.next().prechecks().warnings()).containsExactly(CHECK_WARNED);
 
+        UpgradeRecord rollback = new UpgradeRecord(prechecking.id(), prechecking.fromVersion(),
+                prechecking.targetVersion(), prechecking.requestedMode(), prechecking.mode(), prechecking.modeReason(),
+                prechecking.state(), null, "rollback", "ops", NOW, null, null, null, prechecking.services(), null, null,
+                false, 4, "upg-0", null, null, null, true);
+        Decision repair = lifecycle.decide(rollback, new Observed(null, NOW),
+                new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_FAILED))));
+        assertThat(repair.next().state()).isEqualTo(UpgradeState.UPGRADING);
+        assertThat(repair.next().prechecks().failed()).containsExactly(CHECK_FAILED);
+
         Decision resume = lifecycle.decide(blocked.next(), new Observed(null, NOW),
                 new Input.Operator(Action.RESUME, "ops", null, null));
         assertThat(resume.refusal().code()).isEqualTo(RejectedException.Code.ACTION_NOT_ALLOWED);
