@@ -198,7 +198,7 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
                 plan.services().stream().map(s -> new io.upshift.upgrade.ServiceProgress(s.name(), s.namespace(),
                         s.deployment(), s.container(), s.dependsOn(), io.upshift.upgrade.ServiceState.PENDING,
                         s.fromImage(), s.toImage(), s.replicas(), null, null, null, null, null, null)).toList(),
-                null, 8, null);
+                null, 8, null, false);
     }
 
     protected io.fabric8.kubernetes.client.KubernetesClient kubernetes() {

@@ -13,6 +13,7 @@ import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.RolloutListener;
 import io.upshift.kubernetes.StepResult;
 import io.upshift.lifecycle.Lifecycle;
+import io.upshift.precheck.Prechecker;
 import io.upshift.lifecycle.Reconciler;
 import io.upshift.store.Jdbc;
 import io.upshift.store.PlatformVersion;
@@ -96,6 +97,16 @@ public class UpgradeConfiguration implements CamelConfiguration {
         return new UpgradePlanner(versions, platform, upgrades, compatibility, client, namespace, reader);
     }
 
+    /** The pre-checks: their reads of the cluster run in parallel on a small pool of their own. */
+    @BindToRegistry(value = "prechecker", lazy = true)
+    public Prechecker prechecker(CamelContext camel, @BeanInject("kubernetesClient") KubernetesClient client,
+            @BeanInject("upgradeRecords") UpgradeRecords records, @BeanInject("versionStore") VersionStore versions,
+            @PropertyInject("upshift.rollout.max-surge") String maxSurge,
+            @PropertyInject("upshift.precheck.threads") int threads) {
+        return new Prechecker(client, records, versions, maxSurge,
+                camel.getExecutorServiceManager().newFixedThreadPool(this, "prechecks", threads));
+    }
+
     /**
      * The lifecycle's reconciler: events go to route {@code reconcile} ({@code seda:reconcile});
      * service steps to route {@code roll-service}, sent from a small pool so a step's start never
@@ -106,15 +117,16 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("upgradeLog") UpgradeLog log, @BeanInject("platformVersion") PlatformVersion platform,
             @BeanInject("platformLease") PlatformLock lock, @BeanInject("upgradePlanner") UpgradePlanner planner,
             @BeanInject("upgradeIds") UpgradeIds ids, @BeanInject("clock") Clock clock,
+            @BeanInject("prechecker") Prechecker prechecker,
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
             @PropertyInject("upshift.upgrade.threads") int threads) throws Exception {
         var executors = camel.getExecutorServiceManager();
+        ExecutorService workers = executors.newFixedThreadPool(this, "upgrade", threads);
         Reconciler reconciler = new Reconciler(records, log, platform, lock, planner, ids,
                 new Lifecycle(rollbackOnFailure, Durations.parse(startDelay)), clock, parallelism,
-                executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"));
-        ExecutorService workers = executors.newFixedThreadPool(this, "upgrade", threads);
+                executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"), prechecker, workers);
         ProducerTemplate template = camel.createProducerTemplate();
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");

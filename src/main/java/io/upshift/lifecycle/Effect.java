@@ -11,6 +11,10 @@ public sealed interface Effect {
     record RunPhase(Phase phase) implements Effect {
     }
 
+    /** Run the pre-checks against the cluster as it is now; their report comes back as {@code PrechecksDone}. */
+    record RunPrechecks() implements Effect {
+    }
+
     /** Start no further step of the phase in flight; those under way finish. */
     record HaltPhase() implements Effect {
     }

@@ -3,6 +3,7 @@ package io.upshift.lifecycle;
 import java.time.Instant;
 
 import io.upshift.kubernetes.StepResult;
+import io.upshift.precheck.PrecheckReport;
 import io.upshift.upgrade.Action;
 import io.upshift.upgrade.DagOutcome;
 import io.upshift.upgrade.Phase;
@@ -16,6 +17,10 @@ public sealed interface Input {
 
     /** Upshift (re)started or took the lease over: nothing of this upgrade is in flight here. */
     record Restart() implements Input {
+    }
+
+    /** The pre-checks of the PRECHECKING stage ran (see {@code Prechecker}). */
+    record PrechecksDone(PrecheckReport report) implements Input {
     }
 
     /** The phase's scheduler started a service's step (generation: which run of the phase). */

@@ -74,6 +74,8 @@ public final class Lifecycle {
                         : " (" + stored.phase() + ")") + ", services already at target are skipped");
             }
             drive(step);
+        } else if (input instanceof Input.PrechecksDone p) {
+            prechecksDone(step, p);
         } else if (input instanceof Input.ServiceStarted e) {
             serviceStarted(step, e);
         } else if (input instanceof Input.ServiceFinished e) {
@@ -106,12 +108,7 @@ public final class Lifecycle {
                     step.effect(new Effect.Requeue());
                 }
             }
-            case PRECHECKING -> {
-                Phase first = r.mode() == UpgradeMode.DOWNTIME ? Phase.SCALE_DOWN : Phase.ROLLING;
-                step.record = r.running(step.now(), first, "running");
-                step.log("started: " + r.mode() + ", parallelism " + r.parallelism());
-                step.effect(new Effect.RunPhase(first));
-            }
+            case PRECHECKING -> step.effect(new Effect.RunPrechecks());
             case UPGRADING -> {
                 if (step.seen.inFlight() == null) {
                     if (failure(r) != null) {
@@ -141,6 +138,29 @@ public final class Lifecycle {
                 // final: nothing to drive
             }
         }
+    }
+
+    /**
+     * A blocking failure, or warnings the request did not accept, end the upgrade FAILED before any
+     * change; a rollback goes on whatever they say (the report stays in its record).
+     */
+    private void prechecksDone(Step step, Input.PrechecksDone p) {
+        UpgradeRecord r = step.record;
+        if (r.state() != PRECHECKING) {
+            return;
+        }
+        step.log(p.report().summary());
+        // a rollback repairs what its upgrade left (often a rollout of ours cut short): its checks are advice
+        String stop = r.rollbackOf() != null ? null : p.report().stopReason(r.acceptWarnings());
+        step.record = r.withPrechecks(p.report());
+        if (stop != null) {
+            end(step, FAILED, stop + "; nothing in the cluster was changed");
+            return;
+        }
+        Phase first = r.mode() == UpgradeMode.DOWNTIME ? Phase.SCALE_DOWN : Phase.ROLLING;
+        step.record = step.record.running(step.now(), first, "running");
+        step.log("started: " + r.mode() + ", parallelism " + r.parallelism());
+        step.effect(new Effect.RunPhase(first));
     }
 
     // ---- services
@@ -313,6 +333,9 @@ public final class Lifecycle {
                         || s.state() == ServiceState.ROLLBACK_FAILED);
                 if (!(from == STOPPED || from == FORCE_STOPPED || (from == FAILED && !rolledBack))) {
                     return refuse(step, a, "resume applies to STOPPED, FORCE_STOPPED and FAILED (not rolled back) upgrades");
+                }
+                if (from == FAILED && r.prechecks() != null && r.prechecks().stopReason(r.acceptWarnings()) != null) {
+                    return refuse(step, a, "it failed its pre-checks before any change: request a new upgrade");
                 }
                 Phase first = r.mode() == UpgradeMode.DOWNTIME ? Phase.SCALE_DOWN : Phase.ROLLING;
                 step.record = r.mapServices(s -> switch (s.state()) {

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.upshift.Failures;
 import io.upshift.RejectedException;
+import io.upshift.precheck.PrecheckReport;
+import io.upshift.precheck.Prechecker;
 import io.upshift.kubernetes.ServiceStep;
 import io.upshift.kubernetes.StepResult;
 import io.upshift.store.PlatformVersion;
@@ -76,13 +79,15 @@ public class Reconciler {
     private final Clock clock;
     private final int parallelism;
     private final ScheduledExecutorService timers;
+    private final Prechecker prechecker;
+    private final Executor checks;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private Events events;
     private Steps steps;
 
     public Reconciler(UpgradeRecords records, UpgradeLog log, PlatformVersion platform, PlatformLock lock,
             UpgradePlanner planner, UpgradeIds ids, Lifecycle lifecycle, Clock clock, int parallelism,
-            ScheduledExecutorService timers) {
+            ScheduledExecutorService timers, Prechecker prechecker, Executor checks) {
         this.records = records;
         this.log = log;
         this.platform = platform;
@@ -93,6 +98,8 @@ public class Reconciler {
         this.clock = clock;
         this.parallelism = parallelism;
         this.timers = timers;
+        this.prechecker = prechecker;
+        this.checks = checks;
     }
 
     /** Wired by the configuration once Camel's producers exist. */
@@ -129,7 +136,8 @@ public class Reconciler {
         }
         UpgradeRecord record = UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
                 plan.mode(), plan.modeReason(), trigger, requestedBy, clock.instant(), services,
-                request == null ? null : request.windowEndsAt(), parallelism, rollbackOf);
+                request == null ? null : request.windowEndsAt(), parallelism, rollbackOf,
+                request == null || request.warningsAccepted());
         records.create(record, idempotencyKey);
         log.append(id, "request accepted (" + trigger + (requestedBy == null ? "" : ", by " + requestedBy) + "): "
                 + plan.fromVersion() + " → " + plan.targetVersion() + ", " + services.size() + " services");
@@ -279,7 +287,9 @@ public class Reconciler {
         }
         UpgradeRecord answer = record;
         for (Effect effect : r.decision().effects()) {
-            if (effect instanceof Effect.RunPhase p) {
+            if (effect instanceof Effect.RunPrechecks) {
+                runPrechecks(record);
+            } else if (effect instanceof Effect.RunPhase p) {
                 runPhase(run, p.phase());
             } else if (effect instanceof Effect.HaltPhase && run != null) {
                 run.halt();
@@ -311,6 +321,20 @@ public class Reconciler {
     }
 
     // ---- effects
+
+    /** Off the event loop: the checks read the cluster; a failure to read is a failed check run, reported as such. */
+    private void runPrechecks(UpgradeRecord record) {
+        checks.execute(() -> {
+            PrecheckReport report;
+            try {
+                report = prechecker.check(record);
+            } catch (RuntimeException e) {
+                LOG.warn("Pre-checks of {} could not read the cluster: {}", record.id(), Failures.message(e));
+                report = PrecheckReport.unreadable(Failures.message(e));
+            }
+            events.send(new Input.Event(record.id(), new Input.PrechecksDone(report)));
+        });
+    }
 
     private Run adopt(UpgradeRecord record) {
         Run run = new Run(record);

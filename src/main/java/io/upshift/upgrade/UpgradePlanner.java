@@ -94,29 +94,26 @@ public class UpgradePlanner {
         }
         Verdict verdict = compatibility.classify(current, target, request.mode());
         Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
-        List<String> problems = new ArrayList<>();
         List<UpgradePlan.PlannedService> planned = new ArrayList<>();
         for (String name : DependencyGraph.of(target).order()) {
             ServiceSpec spec = target.service(name).orElseThrow();
             String namespace = spec.namespaceOr(defaultNamespace);
             Deployment d = byNamespace.computeIfAbsent(namespace, this::deployments).get(spec.deploymentName());
-            if (d == null) {
-                problems.add(name + ": Deployment " + namespace + "/" + spec.deploymentName() + " not found in the cluster");
-                continue;
+            String from = null;
+            int replicas = 0;
+            boolean already = false;
+            // a missing Deployment or container is the pre-checks' to report (deployment-exists, container-exists)
+            if (d != null) {
+                replicas = DeploymentRules.desiredReplicas(d);
+                try {
+                    from = DeploymentRules.image(d, spec.container(), name);
+                    already = from.equals(spec.image()) && replicas > 0 && DeploymentRules.rolledOut(d);
+                } catch (RolloutException e) {
+                    from = null;
+                }
             }
-            try {
-                String from = DeploymentRules.image(d, spec.container(), name);
-                int replicas = DeploymentRules.desiredReplicas(d);
-                boolean already = from.equals(spec.image()) && replicas > 0 && DeploymentRules.rolledOut(d);
-                planned.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
-                        spec.dependsOn(), from, spec.image(), replicas, already));
-            } catch (RolloutException e) {
-                problems.add(name + ": " + e.getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new RejectedException(RejectedException.Code.CLUSTER_MISMATCH,
-                    "the cluster does not match the target version", problems);
+            planned.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
+                    spec.dependsOn(), from, spec.image(), replicas, already));
         }
         UpgradeMode requested = request.mode() == null ? UpgradeMode.ZERO_DOWNTIME : request.mode();
         return new UpgradePlan(runs, target.version(), requested, verdict.mode(), verdict.reason(),

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.upshift.precheck.PrecheckReport;
 import io.upshift.version.DependencyGraph;
 
 /**
@@ -16,13 +17,15 @@ import io.upshift.version.DependencyGraph;
  * trigger} is {@code http}, {@code inbox}, {@code schedule} or {@code rollback}; {@code phase} is
  * the pass an active upgrade is in; {@code overran} is true when a scheduled upgrade was still
  * running after its window closed; {@code rollbackOf} / {@code rolledBackBy} link a rollback and
- * the upgrade it undoes; {@code actions} lists what operators did to it, oldest first.
+ * the upgrade it undoes; {@code actions} lists what operators did to it, oldest first;
+ * {@code prechecks} is the report of the {@code PRECHECKING} stage and {@code acceptWarnings} whether
+ * the request accepted its warnings.
  */
 public record UpgradeRecord(String id, String fromVersion, String targetVersion, UpgradeMode requestedMode,
         UpgradeMode mode, String modeReason, UpgradeState state, Phase phase, String trigger, String requestedBy,
         Instant createdAt, Instant startedAt, Instant finishedAt, Progress progress, List<ServiceProgress> services,
         String message, Instant windowEndsAt, boolean overran, int parallelism, String rollbackOf,
-        String rolledBackBy, List<ActionEntry> actions) {
+        String rolledBackBy, List<ActionEntry> actions, PrecheckReport prechecks, boolean acceptWarnings) {
 
     public UpgradeRecord {
         services = services == null ? List.of() : List.copyOf(services);
@@ -33,23 +36,24 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
     /** A newly accepted upgrade: PENDING, nothing done. */
     public static UpgradeRecord accepted(String id, String fromVersion, String targetVersion, UpgradeMode requestedMode,
             UpgradeMode mode, String modeReason, String trigger, String requestedBy, Instant at,
-            List<ServiceProgress> services, Instant windowEndsAt, int parallelism, String rollbackOf) {
+            List<ServiceProgress> services, Instant windowEndsAt, int parallelism, String rollbackOf,
+            boolean acceptWarnings) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.PENDING,
                 null, trigger, requestedBy, at, null, null, null, services, "accepted", windowEndsAt, false, parallelism,
-                rollbackOf, null, List.of());
+                rollbackOf, null, List.of(), null, acceptWarnings);
     }
 
     public UpgradeRecord in(UpgradeState newState, Phase newPhase, String newMessage) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, newPhase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, newMessage, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
     }
 
     /** Starts running (again, after a resume: no longer finished). */
     public UpgradeRecord running(Instant at, Phase newPhase, String newMessage) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.UPGRADING,
                 newPhase, trigger, requestedBy, createdAt, startedAt == null ? at : startedAt, null, progress, services,
-                newMessage, windowEndsAt, overran, parallelism, rollbackOf, rolledBackBy, actions);
+                newMessage, windowEndsAt, overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
     }
 
     /** Ends in a final state; a service never started is marked so, with the image it still runs. */
@@ -62,7 +66,7 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
         }
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, null,
                 trigger, requestedBy, createdAt, startedAt, at, progress, closed, newMessage, windowEndsAt, late,
-                parallelism, rollbackOf, rolledBackBy, actions);
+                parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
     }
 
     public UpgradeRecord withMessage(String newMessage) {
@@ -72,7 +76,7 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
     public UpgradeRecord withServices(List<ServiceProgress> newServices) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, newServices, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
     }
 
     /** The record with one service's line replaced. */
@@ -94,13 +98,19 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
         more.add(entry);
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, more);
+                overran, parallelism, rollbackOf, rolledBackBy, more, prechecks, acceptWarnings);
+    }
+
+    public UpgradeRecord withPrechecks(PrecheckReport report) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, report, acceptWarnings);
     }
 
     public UpgradeRecord withRolledBackBy(String rollbackId) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rollbackId, actions);
+                overran, parallelism, rollbackOf, rollbackId, actions, prechecks, acceptWarnings);
     }
 
     public Optional<ServiceProgress> service(String name) {

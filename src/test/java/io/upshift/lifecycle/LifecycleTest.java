@@ -11,6 +11,8 @@ import io.upshift.RejectedException;
 import io.upshift.kubernetes.StepAction;
 import io.upshift.kubernetes.StepOutcome;
 import io.upshift.kubernetes.StepResult;
+import io.upshift.precheck.Check;
+import io.upshift.precheck.PrecheckReport;
 import io.upshift.upgrade.Action;
 import io.upshift.upgrade.DagOutcome;
 import io.upshift.upgrade.Phase;
@@ -33,6 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LifecycleTest {
 
     private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+    private static final Check CHECK_PASSED = Check.pass("deployment-exists", Check.Severity.BLOCK, "a", "a: found");
+    private static final Check CHECK_FAILED = Check.notPassed("surge-capacity", Check.Severity.BLOCK, "b",
+            "b: no room for 1 surge pod");
+    private static final Check CHECK_WARNED = Check.notPassed("readiness-probe", Check.Severity.WARN, "c",
+            "c: 1 of 1 containers have no readiness probe");
     private final Lifecycle lifecycle = new Lifecycle(true, Duration.ZERO);
 
     @ParameterizedTest(name = "{0} {1} + {2} → {3} {4}")
@@ -48,7 +55,12 @@ class LifecycleTest {
             PENDING D       | PENDING PENDING PENDING       | window-closed    | STOPPING      | RunPhase
             PENDING Z       | PENDING PENDING PENDING       | resume           | refused       |
             PENDING Z       | PENDING PENDING PENDING       | rollback         | refused       |
-            PRECHECKING Z   | PENDING PENDING PENDING       | restart          | UPGRADING     | RunPhase
+            PRECHECKING Z   | PENDING PENDING PENDING       | restart          | PRECHECKING   | RunPrechecks
+            PRECHECKING Z   | PENDING PENDING PENDING       | checks-passed    | UPGRADING     | RunPhase
+            PRECHECKING D   | PENDING PENDING PENDING       | checks-passed    | UPGRADING     | RunPhase
+            PRECHECKING Z   | PENDING PENDING PENDING       | checks-failed    | FAILED        | ReleaseLock Forget
+            PRECHECKING Z   | PENDING PENDING PENDING       | checks-warned    | FAILED        | ReleaseLock Forget
+            UPGRADING Z     | SUCCEEDED RUNNING PENDING     | checks-failed    | UPGRADING     |
             PRECHECKING Z   | PENDING PENDING PENDING       | cancel           | CANCELLED     | ReleaseLock Forget
             PRECHECKING Z   | PENDING PENDING PENDING       | stop             | STOPPED       | ReleaseLock Forget
             UPGRADING Z     | SUCCEEDED RUNNING PENDING     | finished         | UPGRADING     |
@@ -254,9 +266,43 @@ class LifecycleTest {
                 service("c", "PENDING", List.of("a"))));
         UpgradeRecord oneSlot = new UpgradeRecord(full.id(), full.fromVersion(), full.targetVersion(), full.requestedMode(),
                 full.mode(), full.modeReason(), full.state(), full.phase(), full.trigger(), full.requestedBy(),
-                full.createdAt(), full.startedAt(), null, null, full.services(), null, null, false, 1, null, null, null);
+                full.createdAt(), full.startedAt(), null, null, full.services(), null, null, false, 1, null, null, null, null, false);
         assertThat(Waits.explain(oneSlot).service("c").orElseThrow().message())
                 .isEqualTo("waiting for a free slot (parallelism 1)");
+    }
+
+    @Test
+    void prechecksKeepTheirReportAndStopBeforeAnyChange() {
+        UpgradeRecord prechecking = record("PRECHECKING Z", "PENDING PENDING PENDING");
+        Decision blocked = lifecycle.decide(prechecking, new Observed(null, NOW),
+                new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_FAILED))));
+        assertThat(blocked.next().prechecks().failed()).containsExactly(CHECK_FAILED);
+        assertThat(blocked.next().message()).isEqualTo(
+                "pre-checks failed: surge-capacity: b: no room for 1 surge pod; nothing in the cluster was changed");
+        assertThat(blocked.next().services()).allMatch(s -> s.state() == ServiceState.NOT_STARTED);
+
+        UpgradeRecord accepting = new UpgradeRecord(prechecking.id(), prechecking.fromVersion(),
+                prechecking.targetVersion(), prechecking.requestedMode(), prechecking.mode(), prechecking.modeReason(),
+                prechecking.state(), null, "inbox", "ops", NOW, null, null, null, prechecking.services(), null, null,
+                false, 4, null, null, null, null, true);
+        Decision warned = lifecycle.decide(accepting, new Observed(null, NOW),
+                new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_WARNED))));
+        assertThat(warned.next().state()).isEqualTo(UpgradeState.UPGRADING);
+        assertThat(warned.next().prechecks().warnings()).containsExactly(CHECK_WARNED);
+
+        UpgradeRecord rollback = new UpgradeRecord(prechecking.id(), prechecking.fromVersion(),
+                prechecking.targetVersion(), prechecking.requestedMode(), prechecking.mode(), prechecking.modeReason(),
+                prechecking.state(), null, "rollback", "ops", NOW, null, null, null, prechecking.services(), null, null,
+                false, 4, "upg-0", null, null, null, true);
+        Decision repair = lifecycle.decide(rollback, new Observed(null, NOW),
+                new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_FAILED))));
+        assertThat(repair.next().state()).isEqualTo(UpgradeState.UPGRADING);
+        assertThat(repair.next().prechecks().failed()).containsExactly(CHECK_FAILED);
+
+        Decision resume = lifecycle.decide(blocked.next(), new Observed(null, NOW),
+                new Input.Operator(Action.RESUME, "ops", null, null));
+        assertThat(resume.refusal().code()).isEqualTo(RejectedException.Code.ACTION_NOT_ALLOWED);
+        assertThat(resume.refusal().reasons().get(0)).contains("failed its pre-checks before any change");
     }
 
     // ---- fixtures
@@ -283,7 +329,7 @@ class LifecycleTest {
             lines.add(service(e.getKey(), states[i++], e.getValue()));
         }
         return new UpgradeRecord("upg-1", "5.1.2.02", "5.1.2.04", mode, mode, "test", state, phase, "http", "ops",
-                NOW.minusSeconds(60), NOW.minusSeconds(50), null, null, lines, "msg", null, false, 4, null, null, null);
+                NOW.minusSeconds(60), NOW.minusSeconds(50), null, null, lines, "msg", null, false, 4, null, null, null, null, false);
     }
 
     private static ServiceProgress service(String name, String state, List<String> dependsOn) {
@@ -304,6 +350,9 @@ class LifecycleTest {
     private static Input input(String name, Phase phase) {
         return switch (name) {
             case "restart" -> new Input.Restart();
+            case "checks-passed" -> new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED)));
+            case "checks-failed" -> new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_FAILED)));
+            case "checks-warned" -> new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_WARNED)));
             case "finished" -> new Input.ServiceFinished("b", phase, 1, result(StepOutcome.ROLLED));
             case "failed" -> new Input.ServiceFailed("b", phase, 1, "progress deadline exceeded");
             case "phase-ok" -> new Input.PhaseEnded(phase, 1, DagOutcome.Status.SUCCEEDED);

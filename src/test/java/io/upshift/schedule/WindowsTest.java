@@ -76,7 +76,7 @@ class WindowsTest {
     @Test
     void outcomes() {
         UpgradeRecord record = UpgradeRecord.accepted("upg-1", "5.1.2.02", "5.1.2.04", null, null, null, "schedule", null,
-                null, List.of(), null, 4, null);
+                null, List.of(), null, 4, null, false);
         assertThat(Outcome.started(record)).isEqualTo(new Outcome("STARTED upg-1", "upg-1"));
         RejectedException running = new RejectedException(RejectedException.Code.UPGRADE_IN_PROGRESS,
                 "an upgrade is in progress", List.of("…"), Map.of("upgrade", "upg-7"));

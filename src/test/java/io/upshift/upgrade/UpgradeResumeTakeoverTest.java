@@ -33,7 +33,7 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
         // what the crashed instance left: the record UPGRADING, its lease (6 s) on the lock, taken last
         // so that the lease still lives when this instance looks (even on a loaded machine)
         String id = "upg-crashed-0002";
-        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
+        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null, null);
         UpgradeRecord accepted = accepted(planner.plan(request), id);
         store.create(accepted, null);
         store.save(accepted, accepted.running(accepted.createdAt(), Phase.ROLLING, "running"));

@@ -29,7 +29,7 @@ class UpgradeResumeTest extends UpshiftTestSupport {
         // (auth's finish recorded, config-center's not), the rest untouched
         String id = "upg-crashed-0001";
         assertThat(lock.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
-        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
+        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null, null);
         UpgradeRecord accepted = accepted(planner.plan(request), id);
         store.create(accepted, null);
         for (String service : List.of("config-center", "auth")) {
