@@ -108,7 +108,6 @@
     }
     $('impact').textContent = 'Impact: ' + body.impact;
     $('impact').hidden = false;
-    showPrechecks(body.prechecks);
     const zero = body.mode === 'zero-downtime';
     message(verdict, zero ? 'ok' : 'info',
       `${zero ? 'Zero-downtime upgrade' : 'Downtime upgrade'} — ${body.modeReason || `${body.fromVersion} → ${body.targetVersion}`}`);
@@ -121,6 +120,8 @@
       image(s.toImage),
       el('td', { text: s.alreadyAtTarget ? 'already at target' : (s.dependsOn && s.dependsOn.length ? 'after ' + s.dependsOn.join(', ') : '') }))));
     table.hidden = false;
+    // the report last: at 400 services its thousands of rows would otherwise weigh on the graph's drawing
+    showPrechecks(body.prechecks);
     planOk = true;
     updateStart();
   }

@@ -114,9 +114,19 @@ class DeployManifestsTest {
             }
         }
         assertThat(rules).containsOnlyKeys("platform/upshift-rollouts", "upshift/upshift-leader-election");
-        assertThat(rules.get("platform/upshift-rollouts")).singleElement().satisfies(rule -> {
+        // Deployments read and patched; the PodDisruptionBudgets and ResourceQuotas the pre-checks list
+        assertThat(rules.get("platform/upshift-rollouts")).hasSize(3).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("apps");
             assertThat(rule.getResources()).containsExactly("deployments");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "patch");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("policy");
+            assertThat(rule.getResources()).containsExactly("poddisruptionbudgets");
+            assertThat(rule.getVerbs()).containsExactly("list");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("resourcequotas");
+            assertThat(rule.getVerbs()).containsExactly("list");
         });
         assertThat(rules.get("upshift/upshift-leader-election")).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
