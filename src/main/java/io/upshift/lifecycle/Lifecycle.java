@@ -472,8 +472,11 @@ public final class Lifecycle {
             case FINISH -> new PhasePlan(phase, graph, skip(r, s -> s.state() != ServiceState.RUNNING),
                     StepAction.ROLLING, false);
             // a stopped (or failed) downtime upgrade puts the whole platform back at the previous version,
-            // dependencies first: no service stays at 0, none at the target beside ones at the previous version
-            case RESTORE -> new PhasePlan(phase, graph, skip(r, s -> !backToPrevious(s)), StepAction.SCALE_UP, true);
+            // dependencies first: no service stays at 0, none at the target beside ones at the previous version.
+            // Every service gets the step, whatever its line says: the cluster may have taken a scale-down
+            // the record never saw (a crash between the patch and its event, or an event dropped after the
+            // stop), and scaling up at the previous image is a no-op for a service that is already there.
+            case RESTORE -> new PhasePlan(phase, graph, Set.of(), StepAction.SCALE_UP, true);
             // a rolling upgrade is undone dependents first
             case ROLLBACK -> downtime
                     ? new PhasePlan(phase, graph, skip(r, s -> !backToPrevious(s)), StepAction.SCALE_UP, true)
