@@ -127,7 +127,7 @@ public class ForwardedActions {
         jdbc.update("DELETE FROM action_request WHERE id = ?", requestId);
         return switch (a.outcome()) {
             case "DONE" -> records.find(a.answer()).orElseThrow(() -> UpgradeHttp.unknown(a.answer()));
-            case "REFUSED" -> throw refusal(a.answer());
+            case "REFUSED" -> throw refusal(json, a.answer());
             default -> throw new IllegalStateException("the replica running the upgrade failed to decide the action: "
                     + a.answer());
         };
@@ -177,7 +177,7 @@ public class ForwardedActions {
     }
 
     /** The refusal as the owner made it: same code, reasons and details. */
-    RejectedException refusal(String body) {
+    static RejectedException refusal(ObjectMapper json, String body) {
         Map<String, Object> map;
         try {
             map = new LinkedHashMap<>(json.readValue(body, MAP));
