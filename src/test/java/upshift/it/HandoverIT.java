@@ -167,12 +167,10 @@ class HandoverIT {
     @Test
     @Order(2)
     void killDashNineTheOtherReplicaResumesWithinTheLeasePlusTwoSeconds() throws Exception {
-        Replica owner = replicas.values().iterator().next();
-        Replica other = startReplica("replica-c");
-        importVersion(owner, "5.1.2.05");
-        Map<String, Long> before = generations();
-        String id = startUpgrade(owner, "5.1.2.05");
-        awaitMidUpgrade(other, id);
+        Running running = upgradeOnTheSurvivorBeside("replica-c", "5.1.2.05");
+        Replica owner = running.owner();
+        Replica other = running.other();
+        String id = running.id();
 
         owner.process().kill();
         long killedAt = System.nanoTime();
@@ -186,18 +184,17 @@ class HandoverIT {
                 LOCK_LEASE.toMillis());
         JsonNode done = awaitEnded(other, id);
         assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
-        assertChangedOnce(before, "5.1.2.05");
+        assertChangedOnce(running.generations(), "5.1.2.05");
         assertZeroDowntime(done);
     }
 
     @Test
     @Order(3)
     void anActionSentToTheReplicaThatDoesNotRunTheUpgradeIsDecidedByTheOneThatDoes() throws Exception {
-        Replica owner = replicas.values().iterator().next();
-        Replica other = startReplica("replica-d");
-        importVersion(owner, "5.1.2.06");
-        String id = startUpgrade(owner, "5.1.2.06");
-        awaitMidUpgrade(other, id);
+        Running running = upgradeOnTheSurvivorBeside("replica-d", "5.1.2.06");
+        Replica owner = running.owner();
+        Replica other = running.other();
+        String id = running.id();
 
         long sent = System.nanoTime();
         HttpResponse<String> mark = send(other, "/api/upgrades/" + id + "/mark", "application/json", "{\"verdict\":\"succeeded\"}");
@@ -226,6 +223,20 @@ class HandoverIT {
         assertThat(resume.statusCode()).as(resume.body()).isEqualTo(200);
         JsonNode done = awaitEnded(owner, id);
         assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    }
+
+    /** An upgrade run by {@code owner} (the replica left by the case before), mid-way, and a second replica beside it. */
+    private record Running(Replica owner, Replica other, String id, Map<String, Long> generations) {
+    }
+
+    private Running upgradeOnTheSurvivorBeside(String newReplica, String version) throws Exception {
+        Replica owner = replicas.values().iterator().next();
+        Replica other = startReplica(newReplica);
+        importVersion(owner, version);
+        Map<String, Long> before = generations();
+        String id = startUpgrade(owner, version);
+        awaitMidUpgrade(other, id);
+        return new Running(owner, other, id, before);
     }
 
     // ---- processes

@@ -186,13 +186,7 @@ public class Reconciler {
      * once this process holds their lock: at once, or when another instance's lease expires.
      */
     public List<String> resumeInterrupted() {
-        List<String> resumed = new ArrayList<>();
-        for (UpgradeRecord record : records.active()) {
-            if (tryResume(record.id(), true)) {
-                resumed.add(record.id());
-            }
-        }
-        return resumed;
+        return resumeActive(true);
     }
 
     /**
@@ -205,9 +199,13 @@ public class Reconciler {
 
     /** Every upgrade not ended, as {@link #watch} (after signals may have been missed). */
     public List<String> watchAll() {
+        return resumeActive(false);
+    }
+
+    private List<String> resumeActive(boolean first) {
         List<String> resumed = new ArrayList<>();
         for (UpgradeRecord record : records.active()) {
-            if (tryResume(record.id(), false)) {
+            if (tryResume(record.id(), first)) {
                 resumed.add(record.id());
             }
         }
