@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * What a replica does when it is asked to stop (SIGTERM: Kubernetes deleting its Pod, a rollout of
  * Upshift itself), before Camel's graceful shutdown stops the routes: readiness goes DOWN and new
  * upgrade requests and operator actions are refused (503 {@code SHUTTING_DOWN}: a client retries
- * and lands on another replica); the leadership is given up at once; each upgrade this replica
- * drives is handed over once its steps in flight have finished (at most {@code upshift.shutdown.handover-timeout}).
+ * and lands on another replica); the windows' scheduler goes to standby; the leadership is given
+ * up at once; each upgrade this replica drives is handed over once its steps in flight have
+ * finished (at most {@code upshift.shutdown.handover-timeout}).
  * Another replica learns of each release by a {@link Signal} and resumes the upgrade.
  *
  * <p>Runs on Camel's {@code CamelContextStopping} event, which camel-main's shutdown hook raises
@@ -30,13 +31,18 @@ public class Handover extends EventNotifierSupport {
 
     private final Supplier<Reconciler> reconciler;
     private final Supplier<Leadership> leadership;
+    private final Runnable quiesce;
     private final Duration timeout;
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    /** The reconciler and the leadership are looked up when shutdown begins (they are lazy beans). */
-    public Handover(Supplier<Reconciler> reconciler, Supplier<Leadership> leadership, Duration timeout) {
+    /**
+     * The reconciler and the leadership are looked up when shutdown begins (they are lazy beans);
+     * {@code quiesce} stops what would start work by itself (the windows' scheduler).
+     */
+    public Handover(Supplier<Reconciler> reconciler, Supplier<Leadership> leadership, Runnable quiesce, Duration timeout) {
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
         this.leadership = Objects.requireNonNull(leadership, "leadership");
+        this.quiesce = Objects.requireNonNull(quiesce, "quiesce");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         setIgnoreCamelContextInitEvents(true);
         setIgnoreRouteEvents(true);
@@ -58,6 +64,11 @@ public class Handover extends EventNotifierSupport {
         long started = System.nanoTime();
         LOG.info("Shutting down: not ready, no new upgrade or action accepted; giving up the leadership and handing"
                 + " the running upgrades over (within {})", timeout);
+        try {
+            quiesce.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not put the scheduler in standby: {}", e.getMessage(), e);
+        }
         try {
             leadership.get().giveUp();
         } catch (RuntimeException e) {

@@ -21,8 +21,10 @@ import org.apache.camel.Configuration;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.quartz.SchedulerException;
 
 /**
  * Replicas working together: {@link Signals} between them (PostgreSQL NOTIFY), operator actions
@@ -59,7 +61,21 @@ public class HandoverConfiguration implements CamelConfiguration {
     public Handover handover(CamelContext camel) {
         return new Handover(() -> camel.getRegistry().lookupByNameAndType("reconciler", Reconciler.class),
                 () -> camel.getRegistry().lookupByNameAndType("leadership", Leadership.class),
-                Durations.parse(handoverTimeout));
+                () -> standby(camel), Durations.parse(handoverTimeout));
+    }
+
+    /**
+     * A window due while this replica stops is not fired here (it would be refused): the clustered
+     * job store leaves it to another replica, or to this one's successor, which recovers it.
+     */
+    private static void standby(CamelContext camel) {
+        if (camel.hasComponent("quartz") instanceof QuartzComponent quartz && quartz.getScheduler() != null) {
+            try {
+                quartz.getScheduler().standby();
+            } catch (SchedulerException e) {
+                throw new IllegalStateException("Quartz standby: " + e.getMessage(), e);
+            }
+        }
     }
 
     @BindToRegistry(value = "forwardedActions", lazy = true)
