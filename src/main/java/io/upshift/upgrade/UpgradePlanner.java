@@ -21,6 +21,7 @@ import io.upshift.version.ServiceSpec;
 import io.upshift.version.Version;
 import io.upshift.version.VersionConfig;
 import io.upshift.version.VersionStore;
+import io.upshift.version.WorkloadKind;
 
 /**
  * Turns an upgrade request into a plan: reads it, checks it against what is imported and what the
@@ -95,6 +96,7 @@ public class UpgradePlanner {
             throw RejectedException.invalid(WHAT, List.of("targetVersion: " + wanted + " is lower than the current "
                     + current + "; set allowDowngrade to roll back to an older version"));
         }
+        refuseUnsupported(versions.find(runs).orElse(null), target);
         Verdict verdict = compatibility.classify(current, target, request.mode());
         Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
         List<UpgradePlan.PlannedService> planned = new ArrayList<>();
@@ -185,6 +187,38 @@ public class UpgradePlanner {
                 return s.observed(null, DeploymentRules.desiredReplicas(d));
             }
         });
+    }
+
+    /**
+     * What a release may ask for that this Upshift does not do yet (docs/version-config.md: Releases):
+     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: jobs, StatefulSets,
+     * services created from a template, services retired from the running version.
+     */
+    static void refuseUnsupported(VersionConfig running, VersionConfig target) {
+        List<String> reasons = new ArrayList<>();
+        List<String> jobs = new ArrayList<>();
+        target.jobsBefore().forEach(j -> jobs.add("jobs.before: " + j.name()));
+        target.jobsAfter().forEach(j -> jobs.add("jobs.after: " + j.name()));
+        for (ServiceSpec s : target.services()) {
+            s.jobsBefore().forEach(j -> jobs.add(s.name() + ".jobs.before: " + j.name()));
+            if (s.workloadKind() == WorkloadKind.STATEFUL_SET) {
+                reasons.add(s.name() + ": StatefulSets are not rolled by this version of Upshift yet");
+            }
+            if (s.template() != null && (running == null || running.service(s.name()).isEmpty())) {
+                reasons.add(s.name() + ": creating a new service from its template is not supported yet");
+            }
+        }
+        if (!jobs.isEmpty()) {
+            reasons.add("jobs are not run by this version of Upshift yet: " + String.join(", ", jobs));
+        }
+        if (running != null) {
+            running.services().stream().filter(s -> target.service(s.name()).isEmpty()).forEach(s -> reasons.add(
+                    s.name() + ": retiring a service (absent from " + target.version() + ") is not supported yet"));
+        }
+        if (!reasons.isEmpty()) {
+            throw new RejectedException(RejectedException.Code.NOT_SUPPORTED, "the target version needs what this"
+                    + " version of Upshift does not do yet", reasons);
+        }
     }
 
     /** A request that met the lock: the same request retried (same Idempotency-Key) gets its upgrade back. */
