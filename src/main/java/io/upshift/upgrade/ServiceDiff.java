@@ -19,22 +19,35 @@ import io.upshift.kubernetes.WorkloadSpec;
  * deleted, and the jobs that run before it. Null or empty fields did not change.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record ServiceDiff(String name, Change change, Values<String> image, EnvDiff env,
-        Values<Map<String, Map<String, String>>> resources, Values<Integer> replicas, Values<List<String>> args,
-        Map<String, KeysDiff> configMaps, List<String> jobsBefore) {
+public record ServiceDiff(String name, Change change, Text image, EnvDiff env, ResourcesChange resources,
+        Count replicas, Texts args, Map<String, KeysDiff> configMaps, List<String> jobsBefore) {
 
     /** What happens to the service as a whole. */
     public enum Change {
         CHANGED, UNCHANGED, CREATED, RETIRED, DELETED
     }
 
-    /** A field's value before and after. */
-    public record Values<T>(T from, T to) {
+    // a field's value before and after; one record per type, as the OpenAPI document names each schema
+
+    /** An image or an env value before and after. */
+    public record Text(String from, String to) {
+    }
+
+    /** Replicas before and after. */
+    public record Count(Integer from, Integer to) {
+    }
+
+    /** Args before and after. */
+    public record Texts(List<String> from, List<String> to) {
+    }
+
+    /** Requests and limits before and after. */
+    public record ResourcesChange(Map<String, Map<String, String>> from, Map<String, Map<String, String>> to) {
     }
 
     /** Env vars by name; values as {@link #shown}. */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record EnvDiff(Map<String, String> added, Map<String, Values<String>> changed, List<String> removed) {
+    public record EnvDiff(Map<String, String> added, Map<String, Text> changed, List<String> removed) {
 
         @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isEmpty() {
@@ -60,11 +73,12 @@ public record ServiceDiff(String name, Change change, Values<String> image, EnvD
         boolean created = fromImage == null;
         WorkloadSpec was = from == null ? new WorkloadSpec(null, null, null, null, null) : from;
         WorkloadSpec will = to == null ? new WorkloadSpec(null, null, null, null, null) : to;
-        Values<String> image = Objects.equals(fromImage, toImage) ? null : new Values<>(fromImage, toImage);
+        Text image = Objects.equals(fromImage, toImage) ? null : new Text(fromImage, toImage);
         EnvDiff env = will.env() == null ? null : env(was.env() == null ? List.of() : was.env(), will.env());
-        var resources = changed(was.resources(), will.resources());
-        var replicas = changed(was.replicas(), will.replicas());
-        var args = changed(was.args(), will.args());
+        ResourcesChange resources = changes(was.resources(), will.resources())
+                ? new ResourcesChange(was.resources(), will.resources()) : null;
+        Count replicas = changes(was.replicas(), will.replicas()) ? new Count(was.replicas(), will.replicas()) : null;
+        Texts args = changes(was.args(), will.args()) ? new Texts(was.args(), will.args()) : null;
         Map<String, KeysDiff> configMaps = new LinkedHashMap<>();
         if (will.configMaps() != null) {
             will.configMaps().forEach((cm, data) -> {
@@ -101,13 +115,13 @@ public record ServiceDiff(String name, Change change, Values<String> image, EnvD
         Map<String, EnvVar> was = new LinkedHashMap<>();
         before.forEach(v -> was.put(v.getName(), v));
         Map<String, String> added = new LinkedHashMap<>();
-        Map<String, Values<String>> changed = new LinkedHashMap<>();
+        Map<String, Text> changed = new LinkedHashMap<>();
         for (EnvVar v : after) {
             EnvVar old = was.remove(v.getName());
             if (old == null) {
                 added.put(v.getName(), shown(v));
             } else if (!old.equals(v)) {
-                changed.put(v.getName(), new Values<>(shown(old), shown(v)));
+                changed.put(v.getName(), new Text(shown(old), shown(v)));
             }
         }
         return new EnvDiff(added, changed, new ArrayList<>(was.keySet()));
@@ -128,8 +142,8 @@ public record ServiceDiff(String name, Change change, Values<String> image, EnvD
         return new KeysDiff(added, changed, new ArrayList<>(removed));
     }
 
-    /** Null when the target does not manage the field or it does not change. */
-    private static <T> Values<T> changed(T from, T to) {
-        return to == null || to.equals(from) ? null : new Values<>(from, to);
+    /** False when the target does not manage the field, or it does not change. */
+    private static boolean changes(Object from, Object to) {
+        return to != null && !to.equals(from);
     }
 }

@@ -60,7 +60,8 @@ public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode 
         /** What the upgrade changes on this service, from what the cluster runs (see {@link ServiceDiff}). */
         @JsonProperty("diff")
         public ServiceDiff diff() {
-            return ServiceDiff.of(name, fromImage, fromSpec, toImage, toSpec, false, false, List.of());
+            // unnamed: the plan's line names the service
+            return ServiceDiff.of(null, fromImage, fromSpec, toImage, toSpec, false, false, List.of());
         }
     }
 }

@@ -105,34 +105,30 @@ class ReleaseConfigTest {
                         List.of(new VolumeClaim("data", "10Gi", List.of("ReadWriteOnce"), null)), null),
                 new ServiceSpec("auth", "registry.upshift.local/auth:1", List.of(), null, null, null)), null, null);
 
-        assertThat(rejected("""
-                version: "5.1.2.03"
-                services:
-                  - name: search
-                    image: registry.upshift.local/search:2
-                    kind: StatefulSet
-                    volumeClaimTemplates:
-                      - {name: data, storage: 20Gi, accessModes: [ReadWriteOnce]}
-                  - name: auth
-                    image: registry.upshift.local/auth:2
-                    kind: StatefulSet
-                """, running)).containsExactly(
+        assertThat(rejected(searchAndAuth("20Gi", "kind: StatefulSet"), running)).containsExactly(
                 "services[0].volumeClaimTemplates: differ from 5.1.2.02's; Kubernetes forbids changing a StatefulSet's"
                         + " volumeClaimTemplates",
                 "services[1].kind: service \"auth\" is a Deployment in 5.1.2.02: an upgrade cannot change its kind");
 
         // the same claims written another way (10240Mi = 10Gi) are no change
-        assertThat(reader(running).read("""
+        assertThat(reader(running).read(searchAndAuth("10240Mi", "").getBytes(), "yaml").service("search").orElseThrow()
+                .workloadKind()).isEqualTo(WorkloadKind.STATEFUL_SET);
+    }
+
+    /** A StatefulSet {@code search} claiming {@code storage}, and {@code auth} with {@code authLine} added. */
+    private static String searchAndAuth(String storage, String authLine) {
+        return """
                 version: "5.1.2.03"
                 services:
                   - name: search
                     image: registry.upshift.local/search:2
                     kind: StatefulSet
                     volumeClaimTemplates:
-                      - {name: data, storage: 10240Mi, accessModes: [ReadWriteOnce]}
+                      - {name: data, storage: %s, accessModes: [ReadWriteOnce]}
                   - name: auth
                     image: registry.upshift.local/auth:2
-                """.getBytes(), "yaml").service("search").orElseThrow().workloadKind()).isEqualTo(WorkloadKind.STATEFUL_SET);
+                    %s
+                """.formatted(storage, authLine);
     }
 
     @Test
