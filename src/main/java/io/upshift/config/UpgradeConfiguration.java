@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.cluster.Signals;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.RolloutListener;
@@ -119,7 +120,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("upgradeLog") UpgradeLog log, @BeanInject("platformVersion") PlatformVersion platform,
             @BeanInject("platformLease") PlatformLock lock, @BeanInject("upgradePlanner") UpgradePlanner planner,
             @BeanInject("upgradeIds") UpgradeIds ids, @BeanInject("clock") Clock clock,
-            @BeanInject("prechecker") Prechecker prechecker,
+            @BeanInject("prechecker") Prechecker prechecker, @BeanInject("signals") Signals signals,
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
@@ -151,7 +152,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
                 });
             });
             return done;
-        });
+        }, signals::send);
         // a plain bean, not a Camel Service: routes calling it must not stop it when they stop
         camel.addService(new ServiceSupport() {
             @Override

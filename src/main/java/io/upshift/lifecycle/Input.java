@@ -49,6 +49,14 @@ public sealed interface Input {
     record WindowClosed(Instant at) implements Input {
     }
 
+    /**
+     * This process is shutting down: it hands the upgrade over (lock released, another replica
+     * resumes it) once the steps in flight have finished, or at once when {@code now}. The
+     * reconciler handles it; {@link Lifecycle#decide} never sees it.
+     */
+    record HandOver(boolean now) implements Input {
+    }
+
     /** One input for one upgrade: the body the event loop ({@code seda:reconcile}) takes. */
     record Event(String upgradeId, Input input) {
     }

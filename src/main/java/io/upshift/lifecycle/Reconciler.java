@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.upshift.Failures;
 import io.upshift.RejectedException;
+import io.upshift.cluster.Signal;
 import io.upshift.precheck.PrecheckReport;
 import io.upshift.precheck.Prechecker;
 import io.upshift.kubernetes.ServiceStep;
@@ -63,6 +64,12 @@ public class Reconciler {
         void send(Input.Event event);
     }
 
+    /** Tells the other replicas (see {@code io.upshift.cluster.Signals}). */
+    @FunctionalInterface
+    public interface Signals {
+        void send(Signal.Kind kind, String upgradeId);
+    }
+
     /** Runs one service step (route {@code roll-service}); the future completes when the step is done. */
     @FunctionalInterface
     public interface Steps {
@@ -82,8 +89,13 @@ public class Reconciler {
     private final Prechecker prechecker;
     private final Executor checks;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    /** Upgrades run by another replica: a check of the lock at its lease's end (a crashed owner stops renewing it). */
+    private final Map<String, ScheduledFuture<?>> watches = new ConcurrentHashMap<>();
     private Events events;
     private Steps steps;
+    private Signals signals = (kind, id) -> { };
+    /** This process is shutting down: it hands its upgrades over and takes none. */
+    private volatile boolean draining;
 
     public Reconciler(UpgradeRecords records, UpgradeLog log, PlatformVersion platform, PlatformLock lock,
             UpgradePlanner planner, UpgradeIds ids, Lifecycle lifecycle, Clock clock, int parallelism,
@@ -103,9 +115,10 @@ public class Reconciler {
     }
 
     /** Wired by the configuration once Camel's producers exist. */
-    public void connect(Events events, Steps steps) {
+    public void connect(Events events, Steps steps, Signals signals) {
         this.events = events;
         this.steps = steps;
+        this.signals = signals;
     }
 
     public void close() {
@@ -143,6 +156,7 @@ public class Reconciler {
                 + plan.fromVersion() + " → " + plan.targetVersion() + ", " + services.size() + " services");
         log.append(id, "mode: " + plan.mode() + " (requested " + plan.requestedMode() + "): " + plan.modeReason());
         events.send(new Input.Event(id, new Input.Start()));
+        signals.send(Signal.Kind.LOCKED, id);
         return record;
     }
 
@@ -172,9 +186,26 @@ public class Reconciler {
      * once this process holds their lock: at once, or when another instance's lease expires.
      */
     public List<String> resumeInterrupted() {
+        return resumeActive(true);
+    }
+
+    /**
+     * Another replica took this upgrade's lock, or handed the upgrade over (its lock is free): resumed
+     * here at once when the lock is free, else checked again when the owner's lease ends (kill -9).
+     */
+    public boolean watch(String id) {
+        return tryResume(id, false);
+    }
+
+    /** Every upgrade not ended, as {@link #watch} (after signals may have been missed). */
+    public List<String> watchAll() {
+        return resumeActive(false);
+    }
+
+    private List<String> resumeActive(boolean first) {
         List<String> resumed = new ArrayList<>();
         for (UpgradeRecord record : records.active()) {
-            if (tryResume(record.id(), true)) {
+            if (tryResume(record.id(), first)) {
                 resumed.add(record.id());
             }
         }
@@ -184,7 +215,7 @@ public class Reconciler {
     /** {@code first}: the start-up attempt, which also tells the upgrade's log why it waits (retries do not repeat it). */
     private boolean tryResume(String id, boolean first) {
         Optional<UpgradeRecord> record = records.find(id);
-        if (record.isEmpty() || record.get().state().isFinal() || runs.containsKey(id)) {
+        if (draining || record.isEmpty() || record.get().state().isFinal() || runs.containsKey(id)) {
             return false;
         }
         Optional<String> holder = lock.tryAcquire(PlatformLock.PLATFORM, id);
@@ -203,11 +234,14 @@ public class Reconciler {
             return false;
         }
         events.send(new Input.Event(id, new Input.Restart()));
+        signals.send(Signal.Kind.LOCKED, id);
         return true;
     }
 
+    /** One check per upgrade and lease end: a newer one replaces the one scheduled. */
     private void retryAt(long delayMillis, String id) {
-        timers.schedule(() -> {
+        ScheduledFuture<?> next = timers.schedule(() -> {
+            watches.remove(id);
             try {
                 tryResume(id, false);
             } catch (RuntimeException e) {
@@ -215,6 +249,78 @@ public class Reconciler {
                 retryAt(lock.leaseDuration().toMillis(), id);
             }
         }, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = watches.put(id, next);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    // ---- handover: a replica that shuts down hands its upgrades to the others
+
+    /**
+     * Called once when this process starts to shut down: it takes no upgrade any more, starts no
+     * step, and hands each upgrade it drives over (lock released, {@link Signal.Kind#RELEASED} sent)
+     * as soon as the steps in flight have finished, or when {@code timeout} has passed with steps
+     * still in flight (the replica that resumes the upgrade runs them again, skipping what is done).
+     *
+     * @return the upgrades handed over
+     */
+    public List<String> handOver(Duration timeout) throws InterruptedException {
+        draining = true;
+        watches.values().forEach(w -> w.cancel(false));
+        List<String> ids = List.copyOf(runs.keySet());
+        ids.forEach(id -> events.send(new Input.Event(id, new Input.HandOver(false))));
+        if (!awaitNoRuns(timeout)) {
+            LOG.warn("Steps still in flight after {}: handing over {} with them", timeout, runs.keySet());
+            runs.keySet().forEach(id -> events.send(new Input.Event(id, new Input.HandOver(true))));
+            awaitNoRuns(Duration.ofSeconds(5));
+        }
+        return ids;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    private boolean awaitNoRuns(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (runs) {
+            while (!runs.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                runs.wait(left);
+            }
+        }
+        return true;
+    }
+
+    /** On the event loop: this process stops driving the upgrade and frees its lock for the others. */
+    private void handOverNow(String id) {
+        Run run = forget(id);
+        if (run == null) {
+            return;
+        }
+        run.halt();
+        log.append(id, "Upshift instance " + lock.instanceId() + " is shutting down: it hands the upgrade over ("
+                + run.record.state() + (run.record.phase() == null ? "" : " " + run.record.phase())
+                + "); another replica resumes it");
+        if (lock.releaseOwn(PlatformLock.PLATFORM, id)) {
+            signals.send(Signal.Kind.RELEASED, id);
+        }
+        LOG.info("Upgrade {} handed over", id);
+    }
+
+    private Run forget(String id) {
+        Run forgotten = runs.remove(id);
+        if (forgotten != null) {
+            forgotten.cancelTimers();
+            synchronized (runs) {
+                runs.notifyAll();
+            }
+        }
+        return forgotten;
     }
 
     public PlatformStatus platform() {
@@ -232,6 +338,23 @@ public class Reconciler {
     public Reconciliation read(Input.Event event) {
         String id = event.upgradeId();
         Run run = runs.get(id);
+        if (event.input() instanceof Input.HandOver h) {
+            if (run != null) {
+                run.halt();
+                if (h.now() || run.execution == null) {
+                    handOverNow(id);
+                }
+            }
+            return new Reconciliation(event, null, null, null);
+        }
+        if (draining && (run == null ? !(event.input() instanceof Input.Operator) : event.input() instanceof Input.PhaseEnded
+                && ((Input.PhaseEnded) event.input()).generation() == run.generation)) {
+            // shutting down: the halted phase ended (its steps finished), or an event of an upgrade handed over
+            if (run != null) {
+                handOverNow(id);
+            }
+            return new Reconciliation(event, null, null, null);
+        }
         Integer generation = generation(event.input());
         if (generation != null && (run == null || run.generation != generation)) {
             // a step or phase of a run this process no longer drives (force stopped, lease lost, superseded)
@@ -287,7 +410,11 @@ public class Reconciler {
         }
         UpgradeRecord answer = record;
         for (Effect effect : r.decision().effects()) {
-            if (effect instanceof Effect.RunPrechecks) {
+            if (draining && (effect instanceof Effect.RunPhase || effect instanceof Effect.RunPrechecks
+                    || effect instanceof Effect.Requeue || effect instanceof Effect.WakeAt)) {
+                // shutting down: what comes next is for the replica that resumes the upgrade
+                handOverNow(id);
+            } else if (effect instanceof Effect.RunPrechecks) {
                 runPrechecks(record);
             } else if (effect instanceof Effect.RunPhase p) {
                 runPhase(run, p.phase());
@@ -307,10 +434,7 @@ public class Reconciler {
                 timers.schedule(() -> events.send(new Input.Event(id, new Input.Start())),
                         Math.max(0, Duration.between(clock.instant(), w.at()).toMillis()), TimeUnit.MILLISECONDS);
             } else if (effect instanceof Effect.Forget) {
-                Run forgotten = runs.remove(id);
-                if (forgotten != null) {
-                    forgotten.cancelTimers();
-                }
+                forget(id);
             } else if (effect instanceof Effect.TakeOverWhenFree) {
                 retryAt(lock.leaseDuration().toMillis() + TAKEOVER_MARGIN_MS, id);
             } else if (effect instanceof Effect.StartRollback s) {

@@ -105,6 +105,21 @@ class DeployManifestsTest {
         });
     }
 
+    /** On SIGTERM the handover, then Camel's graceful shutdown: both must end before Kubernetes sends SIGKILL. */
+    @Test
+    void theGracePeriodCoversTheHandoverAndCamelsShutdown() throws Exception {
+        java.util.Properties settings = new java.util.Properties();
+        try (var in = Files.newInputStream(Path.of("application.properties"))) {
+            settings.load(in);
+        }
+        long handover = io.upshift.kubernetes.Durations.parse(settings.getProperty("upshift.shutdown.handover-timeout"))
+                .toSeconds();
+        long shutdown = Long.parseLong(settings.getProperty("camel.main.shutdown-timeout").trim());
+        long grace = only(Deployment.class).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        assertThat(grace).as("terminationGracePeriodSeconds against handover %ss + shutdown %ss", handover, shutdown)
+                .isGreaterThanOrEqualTo(handover + shutdown + 5);
+    }
+
     @Test
     void theRolesGrantTheRolloutsAndTheLeaseAndNothingMore() throws Exception {
         Map<String, List<PolicyRule>> rules = new java.util.TreeMap<>();
