@@ -54,9 +54,11 @@ public class UpgradeConfiguration implements CamelConfiguration {
         return new Jdbc(dataSource);
     }
 
+    /** Each change of a record also writes its events to the notifications' outbox, in the same transaction. */
     @BindToRegistry(value = "upgradeRecords", lazy = true)
-    public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json) {
-        return new UpgradeRecords(jdbc, json);
+    public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("notifier") io.upshift.notify.Notifier notifier) {
+        return new UpgradeRecords(jdbc, json, notifier);
     }
 
     @BindToRegistry(value = "upgradeLog", lazy = true)
