@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.kubernetes.Durations;
+import io.upshift.metrics.UpgradeMetrics;
 import io.upshift.notify.Deliveries;
 import io.upshift.notify.Messages;
 import io.upshift.notify.Notifier;
@@ -55,11 +56,12 @@ public class NotifyConfiguration implements CamelConfiguration {
             @BeanInject("jsonMapper") ObjectMapper json,
             @PropertyInject("upshift.notify.console-url") String consoleUrl,
             @PropertyInject("upshift.notify.timeout") String timeout,
-            @PropertyInject("upshift.notify.attempts") int attempts) {
+            @PropertyInject("upshift.notify.attempts") int attempts,
+            @BeanInject("upgradeMetrics") UpgradeMetrics metrics) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Durations.parse(timeout))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         return new Deliveries(outbox, new Messages(json, consoleUrl), receivers(camel), http, Durations.parse(timeout),
-                attempts, (receiver, result) -> { });
+                attempts, metrics::notification);
     }
 
     private static List<Receiver> receivers(CamelContext camel) {

@@ -14,4 +14,15 @@ public interface RecordChanges {
 
     /** {@code before} is null when the record is created. */
     Runnable stored(Jdbc tx, UpgradeRecord before, UpgradeRecord after);
+
+    /** Each of {@code listeners}, in order. */
+    static RecordChanges all(RecordChanges... listeners) {
+        return (tx, before, after) -> {
+            java.util.List<Runnable> then = new java.util.ArrayList<>();
+            for (RecordChanges listener : listeners) {
+                then.add(listener.stored(tx, before, after));
+            }
+            return () -> then.forEach(Runnable::run);
+        };
+    }
 }

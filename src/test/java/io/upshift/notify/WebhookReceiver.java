@@ -16,10 +16,10 @@ import com.sun.net.httpserver.HttpServer;
  * A webhook receiver on a loopback port, as an operator's would be: it keeps what it was sent
  * (body, event and signature headers) and answers 204, or 503 while it is "down" (until {@link #downUntil}).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     /** One request received. */
-    record Received(String path, Instant at, String event, String delivery, String signature, byte[] body, JsonNode json) {
+    public record Received(String path, Instant at, String event, String delivery, String signature, byte[] body, JsonNode json) {
     }
 
     private final HttpServer server;
@@ -28,7 +28,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger refused = new AtomicInteger();
     private volatile Instant downUntil = Instant.MIN;
 
-    WebhookReceiver() {
+    public WebhookReceiver() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -50,25 +50,25 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
     /** Answers 503 until {@code until}. */
-    void downUntil(Instant until) {
+    public void downUntil(Instant until) {
         downUntil = until;
     }
 
-    int refused() {
+    public int refused() {
         return refused.get();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
     /** What this upgrade's events were, in the order received (one receiver path). */
-    List<Received> of(String upgradeId, String path) {
+    public List<Received> of(String upgradeId, String path) {
         return received.stream().filter(r -> r.path().equals(path)).filter(r -> upgradeId.equals(r.json().path("upgradeId").asText())
                 || r.json().path("text").asText().contains(upgradeId)).toList();
     }
