@@ -39,8 +39,9 @@ class NotificationsTest extends UpshiftTestSupport {
         p.setProperty("upshift.notify.chat.format", "slack");
         p.setProperty("upshift.notify.chat.events", "upgrade.succeeded,upgrade.failed");
         p.setProperty("upshift.upgrade.rollback-on-failure", "false");
-        p.setProperty("upshift.sandbox.progress-deadline-seconds", "1");
-        p.setProperty("upshift.rollout.deadline-grace", "500ms");
+        // the broken image fails after 5 s without progress; a healthy roll on a loaded machine does not
+        p.setProperty("upshift.sandbox.progress-deadline-seconds", "3");
+        p.setProperty("upshift.rollout.deadline-grace", "2s");
         p.setProperty("upshift.notify.initial-delay", "100ms");
         return p;
     }
