@@ -66,7 +66,7 @@ class AuditTest extends UpshiftTestSupport {
         assertThat(body(get("/api/audit?action=upgrade.stop")).findValuesAsText("object")).containsExactly(id);
         assertThat(body(get("/api/audit?user=" + VIEWER)).findValuesAsText("action")).containsExactly("login");
         assertThat(body(get("/api/audit?since=" + before + "&size=2&page=2")).findValuesAsText("action"))
-                .containsExactly("schedule.delete", "schedule.create");
+                .containsExactly("token.create", "schedule.delete");
         assertThat(get("/api/audit?since=yesterday").statusCode()).isEqualTo(400);
         // operators only; and a header or query parameter cannot pass for the authenticated user
         assertThat(send(VIEWER, HttpRequest.newBuilder(uri("/api/audit")).GET()).statusCode()).isEqualTo(403);
