@@ -15,7 +15,7 @@ public class RejectedException extends RuntimeException {
     /** Why a request was refused: what callers match on. Each code has its HTTP status. */
     public enum Code {
         MALFORMED(400), BAD_REQUEST(400), RISK_NOT_ACCEPTED(400), WARNINGS_NOT_ACCEPTED(400),
-        NOT_FOUND(404), UNKNOWN_UPGRADE(404), UNKNOWN_VERSION(404), UNKNOWN_ACTION(404),
+        FORBIDDEN(403), NOT_FOUND(404), UNKNOWN_UPGRADE(404), UNKNOWN_VERSION(404), UNKNOWN_ACTION(404),
         CONFLICT(409), UPGRADE_IN_PROGRESS(409), ALREADY_AT_TARGET(409), VERSION_IN_USE(409),
         ACTION_NOT_ALLOWED(409), PRECHECK_FAILED(409),
         TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415),
@@ -36,6 +36,7 @@ public class RejectedException extends RuntimeException {
         static Code of(int status) {
             return switch (status) {
                 case 400 -> BAD_REQUEST;
+                case 403 -> FORBIDDEN;
                 case 404 -> NOT_FOUND;
                 case 409 -> CONFLICT;
                 case 413 -> TOO_LARGE;

@@ -50,8 +50,14 @@ public class AccessConfiguration implements CamelConfiguration {
     public LoginThrottle loginThrottle(@BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.throttle.free-attempts") int freeAttempts,
             @PropertyInject("upshift.auth.throttle.base-delay") long baseDelayMillis,
-            @PropertyInject("upshift.auth.throttle.max-delay") long maxDelayMillis) {
-        return new LoginThrottle(clock, freeAttempts, Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis));
+            @PropertyInject("upshift.auth.throttle.max-delay") long maxDelayMillis,
+            @BeanInject("upgradeMetrics") io.upshift.metrics.UpgradeMetrics metrics,
+            @BeanInject("auditPolicy") io.upshift.audit.AuditPolicy audit) {
+        return new LoginThrottle(clock, freeAttempts, Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis),
+                (user, address) -> {
+                    metrics.failedLogin();
+                    audit.failedLogin(user, address);
+                });
     }
 
     /** API tokens (POST/GET/DELETE /api/tokens, routes/api-tokens.camel.yaml) in the application's database. */

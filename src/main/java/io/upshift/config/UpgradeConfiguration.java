@@ -57,9 +57,15 @@ public class UpgradeConfiguration implements CamelConfiguration {
         return new Jdbc(dataSource);
     }
 
+    /**
+     * Each change of a record also writes its events to the notifications' outbox, in the same
+     * transaction, and is counted in the upgrade metrics once committed.
+     */
     @BindToRegistry(value = "upgradeRecords", lazy = true)
-    public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json) {
-        return new UpgradeRecords(jdbc, json);
+    public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("notifier") io.upshift.notify.Notifier notifier,
+            @BeanInject("upgradeMetrics") io.upshift.metrics.UpgradeMetrics metrics) {
+        return new UpgradeRecords(jdbc, json, io.upshift.store.RecordChanges.all(notifier, metrics));
     }
 
     @BindToRegistry(value = "upgradeLog", lazy = true)

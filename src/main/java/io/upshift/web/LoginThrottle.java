@@ -25,8 +25,20 @@ public class LoginThrottle {
     private final Duration baseDelay;
     private final Duration maxDelay;
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final FailedLogins listener;
+
+    /** Told of every failed login (password or API token): the metrics and the audit trail. */
+    @FunctionalInterface
+    public interface FailedLogins {
+        void failed(String user, String address);
+    }
 
     public LoginThrottle(Clock clock, int freeAttempts, Duration baseDelay, Duration maxDelay) {
+        this(clock, freeAttempts, baseDelay, maxDelay, (user, address) -> { });
+    }
+
+    public LoginThrottle(Clock clock, int freeAttempts, Duration baseDelay, Duration maxDelay, FailedLogins listener) {
+        this.listener = listener;
         this.clock = clock;
         this.freeAttempts = freeAttempts;
         this.baseDelay = baseDelay;
@@ -49,6 +61,7 @@ public class LoginThrottle {
 
     /** Records a failed attempt; answers the failures in a row for the user name. */
     public int failed(String user, String address) {
+        listener.failed(user, address);
         Instant now = clock.instant();
         if (failures.size() > MAX_TRACKED) {
             failures.entrySet().removeIf(e -> current(e.getKey(), now) == null);
