@@ -6,9 +6,12 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.web.Access;
+import io.upshift.web.HealthProbe;
 import io.upshift.web.LoginThrottle;
 import io.upshift.web.Passwords;
 import io.upshift.web.UserFile;
+import io.upshift.web.VerificationGate;
+import io.upshift.web.VerifiedCredentials;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -43,18 +46,37 @@ public class AccessConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "loginThrottle", lazy = true)
     public LoginThrottle loginThrottle(@BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.throttle.free-attempts") int freeAttempts,
+            @PropertyInject("upshift.auth.throttle.address-free-attempts") int addressFreeAttempts,
             @PropertyInject("upshift.auth.throttle.base-delay") long baseDelayMillis,
             @PropertyInject("upshift.auth.throttle.max-delay") long maxDelayMillis) {
-        return new LoginThrottle(clock, freeAttempts, Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis));
+        return new LoginThrottle(clock, new LoginThrottle.Limits(freeAttempts, addressFreeAttempts,
+                Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis)));
+    }
+
+    @BindToRegistry(value = "verificationGate", lazy = true)
+    public VerificationGate verificationGate(
+            @PropertyInject("upshift.auth.verify.max-in-flight-per-address") int perAddress,
+            @PropertyInject("upshift.auth.verify.max-in-flight") int total) {
+        return new VerificationGate(perAddress, total);
+    }
+
+    @BindToRegistry(value = "verifiedCredentials", lazy = true)
+    public VerifiedCredentials verifiedCredentials(@BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.auth.verified-ttl") String ttl) {
+        return new VerifiedCredentials(clock, io.upshift.kubernetes.Durations.parse(ttl));
     }
 
     @BindToRegistry(value = "access", lazy = true)
     public Access access(@BeanInject("userFile") UserFile users, @BeanInject("passwords") Passwords passwords,
-            @BeanInject("loginThrottle") LoginThrottle throttle, @BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("loginThrottle") LoginThrottle throttle, @BeanInject("verificationGate") VerificationGate gate,
+            @BeanInject("verifiedCredentials") VerifiedCredentials verified,
+            @BeanInject("healthProbe") HealthProbe health, @BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.secure-cookies") boolean secureCookies,
-            @PropertyInject("upshift.auth.session-timeout") long sessionTimeoutMinutes) {
-        return new Access(users, passwords, throttle, json,
-                new Access.Settings(secureCookies, Duration.ofMinutes(sessionTimeoutMinutes)));
+            @PropertyInject("upshift.auth.session-timeout") long sessionTimeoutMinutes,
+            @PropertyInject("upshift.auth.session-max-age") String sessionMaxAge) {
+        return new Access(users, passwords, throttle, gate, verified, health, json, clock, new Access.Settings(secureCookies,
+                Duration.ofMinutes(sessionTimeoutMinutes), io.upshift.kubernetes.Durations.parse(sessionMaxAge)));
     }
 
     /**

@@ -1,16 +1,16 @@
 package io.upshift.config;
 
-import io.upshift.web.ResponseHeaders;
+import io.upshift.web.HttpHeaderPolicy;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 
-/** HTTP server pieces: which headers may leave in a response. */
+/** HTTP server pieces: which headers may come in with a request, and leave in a response. */
 @Configuration
 public class HttpConfiguration implements CamelConfiguration {
 
-    @BindToRegistry("responseHeaders")
-    public ResponseHeaders responseHeaders() {
-        return new ResponseHeaders();
+    @BindToRegistry("headerPolicy")
+    public HttpHeaderPolicy headerPolicy() {
+        return new HttpHeaderPolicy();
     }
 }

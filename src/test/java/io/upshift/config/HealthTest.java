@@ -13,7 +13,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** /observe/health answers for the database and the Kubernetes API too, without a login. */
+/**
+ * /observe/health answers for the database and the Kubernetes API too: status only without a login,
+ * details (check names, messages) with one.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthTest extends UpshiftTestSupport {
 
@@ -27,7 +30,7 @@ class HealthTest extends UpshiftTestSupport {
     /** Every check's state, as /observe/health lists them at the full exposure level. */
     private Map<String, String> states() throws Exception {
         Map<String, String> states = new java.util.HashMap<>();
-        body(send(null, HttpRequest.newBuilder(uri("/observe/health")).GET())).path("checks")
+        body(get("/observe/health")).path("checks")
                 .forEach(c -> states.put(c.path("name").asText(), c.path("status").asText()));
         return states;
     }
@@ -40,6 +43,12 @@ class HealthTest extends UpshiftTestSupport {
                 .until(() -> send(null, HttpRequest.newBuilder(uri("/observe/health")).GET()), r -> r.statusCode() == 200);
         assertThat(states()).containsEntry("database", "UP").containsEntry("kubernetes", "UP");
         assertThat(body(health).path("status").asText()).isEqualTo("UP");
+        for (String path : new String[] {"/observe/health/live", "/observe/health/ready",
+                "/observe/health?exposureLevel=full&stackTrace=true&data=true"}) {
+            HttpResponse<String> anonymous = send(null, HttpRequest.newBuilder(uri(path)).GET());
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(200);
+            assertThat(anonymous.body()).as(path).isEqualTo("{\"status\":\"UP\"}");
+        }
     }
 
     @Test
@@ -47,8 +56,16 @@ class HealthTest extends UpshiftTestSupport {
     void downWhenTheDatabaseIsGone() throws Exception {
         context.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
         assertThat(states()).containsEntry("database", "DOWN");
-        HttpResponse<String> health = send(null, HttpRequest.newBuilder(uri("/observe/health")).GET());
+        HttpResponse<String> health = get("/observe/health");
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("DOWN", "database");
+
+        // anonymous: the same state, no names, no messages (they can carry hosts and URLs), whatever is asked for
+        for (String path : new String[] {"/observe/health", "/observe/health/ready",
+                "/observe/health?exposureLevel=full&stackTrace=true&data=true"}) {
+            HttpResponse<String> anonymous = send(null, HttpRequest.newBuilder(uri(path)).GET());
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(503);
+            assertThat(anonymous.body()).as(path).isEqualTo("{\"status\":\"DOWN\"}");
+        }
     }
 }
