@@ -237,7 +237,9 @@ public class Access {
             ctx.next();
             return;
         }
-        Optional<String> crossSite = RequestGuards.crossSite(ctx.request().getHeader(HttpHeaders.HOST),
+        io.vertx.core.net.HostAndPort authority = ctx.request().authority(); // Host, or HTTP/2's :authority
+        Optional<String> crossSite = RequestGuards.crossSite(authority == null ? null
+                : authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port(),
                 ctx.request().getHeader(HttpHeaders.ORIGIN), ctx.request().getHeader("Sec-Fetch-Site"));
         if (crossSite.isPresent()) {
             LOG.warn("Refused a cross-site {} {} from {}", ctx.request().method(), LogText.of(ctx.normalizedPath()),

@@ -25,7 +25,7 @@ public final class RequestGuards {
      * Why an unsafe request comes from another site, or empty. Browsers send {@code Sec-Fetch-Site}
      * and {@code Origin} on such requests; clients without them (curl, scripts) are not browsers.
      *
-     * @param host the request's Host header (host[:port])
+     * @param host the request's authority: its Host header, or HTTP/2's :authority (host[:port])
      */
     public static Optional<String> crossSite(String host, String origin, String fetchSite) {
         if (fetchSite != null && !OWN_SITE.contains(fetchSite.trim().toLowerCase(Locale.ROOT))) {
