@@ -71,6 +71,7 @@ public class SandboxCluster extends ServiceSupport {
     private final ObjectMapper yamlMapper;
     private final Clock clock;
     private KubernetesMockServer server;
+    private SandboxDispatcher dispatcher;
     private KubernetesClient client;
     private SandboxDeploymentController controller;
     private Path kubeconfig;
@@ -84,8 +85,9 @@ public class SandboxCluster extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new SandboxDispatcher(),
-                false);
+        MockWebServer web = new MockWebServer();
+        dispatcher = new SandboxDispatcher(web);
+        server = new KubernetesMockServer(new Context(), web, new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), settings.port());
         client = server.createClient();
         seed();
@@ -125,7 +127,8 @@ public class SandboxCluster extends ServiceSupport {
 
     /**
      * Drains the requests the API server received since the previous call (the mock server records
-     * every one, with its method, path and headers): what the benchmark counts.
+     * every one, with its method, path and headers; the latest {@value SandboxDispatcher#MAX_RECORDED}
+     * are kept): what the benchmark counts.
      */
     public List<RecordedRequest> takeRequests() throws InterruptedException {
         List<RecordedRequest> taken = new ArrayList<>();
@@ -133,6 +136,7 @@ public class SandboxCluster extends ServiceSupport {
         while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
             taken.add(request);
         }
+        dispatcher.taken(taken.size());
         return taken;
     }
 
