@@ -79,6 +79,7 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         p.setProperty("upshift.inbox.dir", inbox().toString());
         p.setProperty("upshift.inbox.poll-delay", "50");
         p.setProperty("upshift.inbox.read-lock-interval", "100");
+        p.setProperty("upshift.inbox.read-lock-min-age", "100");
         p.setProperty("upshift.sandbox.readiness-delay", "20ms");
         p.setProperty("upshift.upgrade.parallelism", "8");
         p.putAll(settings());
