@@ -12,6 +12,9 @@ import java.util.Map;
 public class RejectedException extends RuntimeException {
 
     private final int status;
+    /** Most reasons one refusal lists. */
+    public static final int MAX_REASONS = 100;
+
     private final String error;
     private final List<String> reasons;
     private final Map<String, Object> details;
@@ -21,11 +24,28 @@ public class RejectedException extends RuntimeException {
     }
 
     public RejectedException(int status, String error, List<String> reasons, Map<String, Object> details) {
+        this(status, error, capped(reasons), details, true);
+    }
+
+    private RejectedException(int status, String error, List<String> reasons, Map<String, Object> details, boolean capped) {
         super(reasons.isEmpty() ? error : error + ": " + String.join("; ", reasons));
         this.status = status;
         this.error = error;
-        this.reasons = List.copyOf(reasons);
+        this.reasons = reasons;
         this.details = new LinkedHashMap<>(details);
+    }
+
+    /**
+     * The first {@value #MAX_REASONS} reasons, then "and N more": an answer, an error file and a log
+     * line stay small however broken the document.
+     */
+    static List<String> capped(List<String> reasons) {
+        if (reasons.size() <= MAX_REASONS) {
+            return List.copyOf(reasons);
+        }
+        List<String> first = new java.util.ArrayList<>(reasons.subList(0, MAX_REASONS));
+        first.add("and " + (reasons.size() - MAX_REASONS) + " more");
+        return List.copyOf(first);
     }
 
     /** 400: the document could not be read at all (syntax). */

@@ -27,6 +27,24 @@ class BoundsTest extends UpshiftTestSupport {
         assertThat(get("/api/upgrades?page=1000000&size=200").statusCode()).isEqualTo(200);
     }
 
+    /** Finding 11: a huge, broken version config gets a bounded answer: at most 5,000 services, 100 reasons. */
+    @Test
+    void aHugeBrokenVersionConfigGetsABoundedAnswer() throws Exception {
+        StringBuilder yaml = new StringBuilder("version: 5.1.2.77\nservices:\n");
+        for (int i = 0; i < 6000; i++) {
+            yaml.append("  - name: s").append(i).append("\n    image: r/s:1\n    dependsOn: [")
+                    .append("u".repeat(70)).append(i).append("]\n");
+        }
+        HttpResponse<String> answer = post("/api/versions", "application/yaml",
+                yaml.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(answer.statusCode()).isEqualTo(422);
+        com.fasterxml.jackson.databind.JsonNode reasons = body(answer).path("reasons");
+        assertThat(reasons.size()).isEqualTo(io.upshift.RejectedException.MAX_REASONS + 1);
+        assertThat(reasons.get(reasons.size() - 1).asText()).matches("and \\d+ more");
+        assertThat(reasons.get(0).asText()).contains("at most 5,000 items");
+        assertThat(answer.body().length()).isLessThan(64 * 1024);
+    }
+
     @Test
     void aCronFiringEverySecondIsRefused() throws Exception {
         HttpResponse<String> answer = postJson("/api/schedules", """
