@@ -7,10 +7,13 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.intake.DocumentKind;
+import io.upshift.intake.DocumentReader;
 import io.upshift.intake.ErrorBodies;
 import io.upshift.intake.InboxArchive;
 import io.upshift.intake.SizeLimit;
-import io.upshift.version.VersionConfigParser;
+import io.upshift.schedule.ScheduleRequest;
+import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.version.VersionConfig;
 import io.upshift.version.VersionStore;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -19,17 +22,30 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 
 /**
- * Beans of the intake: parsing, storing and archiving version configurations and requests.
+ * Beans of the intake: reading (one {@link DocumentReader} per kind of document), storing and
+ * archiving version configurations and requests.
  * They are lazy so that the beans they take (mappers, data source) are bound first, whatever
  * order the configuration classes are scanned in.
  */
 @Configuration
 public class IntakeConfiguration implements CamelConfiguration {
 
-    @BindToRegistry(value = "versionParser", lazy = true)
-    public VersionConfigParser versionParser(@BeanInject("jsonMapper") ObjectMapper json,
+    @BindToRegistry(value = "versionReader", lazy = true)
+    public DocumentReader<VersionConfig> versionReader(@BeanInject("jsonMapper") ObjectMapper json,
             @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
-        return new VersionConfigParser(json, yaml, maxBytes);
+        return new DocumentReader<>(VersionConfig.DOCUMENT, json, yaml, maxBytes);
+    }
+
+    @BindToRegistry(value = "upgradeRequestReader", lazy = true)
+    public DocumentReader<UpgradeRequest> upgradeRequestReader(@BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
+        return new DocumentReader<>(UpgradeRequest.DOCUMENT, json, yaml, maxBytes);
+    }
+
+    @BindToRegistry(value = "scheduleReader", lazy = true)
+    public DocumentReader<ScheduleRequest> scheduleReader(@BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
+        return new DocumentReader<>(ScheduleRequest.DOCUMENT, json, yaml, maxBytes);
     }
 
     @BindToRegistry(value = "versionStore", lazy = true)

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upshift.intake.DocumentReader;
 import io.upshift.schedule.DataSourceConnectionProvider;
 import io.upshift.schedule.DefaultWindows;
 import io.upshift.schedule.OpenWindowJob;
@@ -46,12 +46,12 @@ public class ScheduleConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "schedules", lazy = true)
     public Schedules schedules(@BeanInject("scheduleStore") ScheduleStore store, @BeanInject("versionStore") VersionStore versions,
-            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("yamlMapper") ObjectMapper yaml,
+            @BeanInject("scheduleReader") DocumentReader<ScheduleRequest> reader,
             @BeanInject("clock") Clock clock, CamelContext camel,
             @PropertyInject("upshift.schedule.min-interval") String minInterval) {
         ScheduleValidator validator = new ScheduleValidator(clock, version -> versions.find(version).isPresent(),
                 io.upshift.kubernetes.Durations.parse(minInterval));
-        return new Schedules(store, validator, () -> new WindowScheduler(scheduler(camel)), json, yaml, clock);
+        return new Schedules(store, validator, () -> new WindowScheduler(scheduler(camel)), reader, clock);
     }
 
     /**

@@ -6,6 +6,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.Durations;
 import io.upshift.upgrade.Compatibility;
 import io.upshift.upgrade.PlatformLock;
@@ -15,6 +16,7 @@ import io.upshift.upgrade.UpgradeHttp;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeProgressAggregator;
+import io.upshift.upgrade.UpgradeRequest;
 import io.upshift.upgrade.UpgradeStore;
 import io.upshift.version.VersionStore;
 import org.apache.camel.BeanInject;
@@ -58,9 +60,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("upgradeStore") UpgradeStore upgrades, @BeanInject("compatibility") Compatibility compatibility,
             @BeanInject("kubernetesClient") KubernetesClient client,
             @PropertyInject("upshift.kubernetes.namespace") String namespace,
-            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("yamlMapper") ObjectMapper yaml,
-            @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
-        return new UpgradePlanner(versions, upgrades, compatibility, client, namespace, json, yaml, maxBytes);
+            @BeanInject("upgradeRequestReader") DocumentReader<UpgradeRequest> reader) {
+        return new UpgradePlanner(versions, upgrades, compatibility, client, namespace, reader);
     }
 
     @BindToRegistry(value = "upgradeExecution", lazy = true)

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.upshift.Failures;
 import io.upshift.RejectedException;
 import org.apache.camel.Exchange;
 
@@ -29,12 +30,7 @@ public class ErrorBodies {
 
     /** The RejectedException in a cause chain, if any. */
     public static RejectedException rejection(Throwable thrown) {
-        for (Throwable t = thrown; t != null; t = t.getCause()) {
-            if (t instanceof RejectedException rejected) {
-                return rejected;
-            }
-        }
-        return null;
+        return Failures.find(thrown, RejectedException.class).orElse(null);
     }
 
     /** A 500 answer: what failed stays in the log; the caller gets a reference to find it. */

@@ -1,5 +1,6 @@
 package io.upshift.kubernetes;
 
+import io.upshift.Failures;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.AsyncProcessorSupport;
@@ -33,7 +34,7 @@ public class RollServiceProcessor extends AsyncProcessorSupport {
         RolloutListener listener = exchange.getMessage().getHeader(RolloutListener.HEADER, RolloutListener.class);
         rollouts.execute(step, listener != null ? listener : LOG::info).whenComplete((result, error) -> {
             if (error != null) {
-                exchange.setException(Rollouts.unwrap(error));
+                exchange.setException(Failures.unwrap(error));
             } else {
                 exchange.getMessage().setBody(result);
             }

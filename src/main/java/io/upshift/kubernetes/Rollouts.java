@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.upshift.Failures;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -296,7 +295,7 @@ public class Rollouts extends ServiceSupport {
                 if (error == null) {
                     return CompletableFuture.completedFuture(value);
                 }
-                RuntimeException mapped = translate(what, unwrap(error));
+                RuntimeException mapped = translate(what, Failures.unwrap(error));
                 if (mapped instanceof ClusterUnreachableException && attempt <= settings.retryAttempts()) {
                     long backoff = Math.min(settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20),
                             MAX_BACKOFF.toMillis());
@@ -324,9 +323,9 @@ public class Rollouts extends ServiceSupport {
                     return new RolloutForbiddenException(service() + ": not allowed to " + what + " " + target + " ("
                             + code + "): " + reason(k), k);
                 }
-                if (code == 0 || code == 502 || code == 503 || code == 504 || hasCause(k, IOException.class)) {
+                if (code == 0 || code == 502 || code == 503 || code == 504 || Failures.find(k, IOException.class).isPresent()) {
                     return new ClusterUnreachableException(service() + ": Kubernetes API unreachable while trying to "
-                            + what + " " + target + ": " + rootMessage(k), k);
+                            + what + " " + target + ": " + rootMessage(Failures.root(k)), k);
                 }
                 return new RolloutException(service() + ": could not " + what + " " + target + " (" + code + "): "
                         + reason(k), k);
@@ -355,29 +354,8 @@ public class Rollouts extends ServiceSupport {
         return key.replace("~", "~0").replace("/", "~1");
     }
 
-    static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
+    private static String rootMessage(Throwable root) {
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 
     private static String reason(KubernetesClientException k) {

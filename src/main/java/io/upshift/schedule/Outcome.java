@@ -1,5 +1,6 @@
 package io.upshift.schedule;
 
+import io.upshift.Failures;
 import io.upshift.RejectedException;
 import io.upshift.intake.ErrorBodies;
 import io.upshift.upgrade.UpgradeRecord;
@@ -33,15 +34,7 @@ public record Outcome(String text, String upgradeId) {
         if (rejected != null && rejected.status() == 409 && ALREADY_AT.equals(rejected.error())) {
             return new Outcome("SKIPPED: already at " + targetVersion, null);
         }
-        return new Outcome("FAILED: " + reason(rejected != null ? rejected : failure), null);
-    }
-
-    private static String reason(Throwable failure) {
-        Throwable cause = failure;
         // Camel wraps what a route threw; the innermost message is the one that says why
-        while (cause.getCause() != null && !(cause instanceof RejectedException)) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return new Outcome("FAILED: " + Failures.message(rejected != null ? rejected : Failures.root(failure)), null);
     }
 }

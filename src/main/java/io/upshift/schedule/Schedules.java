@@ -1,6 +1,5 @@
 package io.upshift.schedule;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -10,9 +9,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.RejectedException;
+import io.upshift.intake.DocumentReader;
 import io.upshift.upgrade.UpgradeRecord;
 import io.upshift.upgrade.UpgradeRequest;
 import org.slf4j.Logger;
@@ -31,17 +29,15 @@ public class Schedules {
     private final ScheduleStore store;
     private final ScheduleValidator validator;
     private final Supplier<WindowScheduler> quartz;
-    private final ObjectMapper json;
-    private final ObjectMapper yaml;
+    private final DocumentReader<ScheduleRequest> reader;
     private final Clock clock;
 
-    public Schedules(ScheduleStore store, ScheduleValidator validator, Supplier<WindowScheduler> quartz, ObjectMapper json,
-            ObjectMapper yaml, Clock clock) {
+    public Schedules(ScheduleStore store, ScheduleValidator validator, Supplier<WindowScheduler> quartz,
+            DocumentReader<ScheduleRequest> reader, Clock clock) {
         this.store = store;
         this.validator = validator;
         this.quartz = quartz;
-        this.json = json;
-        this.yaml = yaml;
+        this.reader = reader;
         this.clock = clock;
     }
 
@@ -55,7 +51,7 @@ public class Schedules {
      * {@code requestedBy} whatever the body claims.
      */
     public Schedule create(byte[] document, String format, String source, String user) {
-        ScheduleRequest r = parse(document, format);
+        ScheduleRequest r = reader.read(document, format);
         if (user != null && !user.isBlank()) {
             r = new ScheduleRequest(r.targetVersion(), r.mode(), r.acceptRisk(), user, r.allowDowngrade(), r.at(),
                     r.cron(), r.timeZone(), r.windowMinutes());
@@ -172,17 +168,6 @@ public class Schedules {
 
     private Schedule view(StoredSchedule stored) {
         return Schedule.of(stored, quartz.get().nextFireTimes(stored.id(), SHOWN_FIRE_TIMES));
-    }
-
-    private ScheduleRequest parse(byte[] document, String format) {
-        try {
-            return ("json".equals(format) ? json : yaml).readValue(document, ScheduleRequest.class);
-        } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ": ";
-            throw RejectedException.malformed("schedule", List.of(where + e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw RejectedException.malformed("schedule", List.of(String.valueOf(e.getMessage())));
-        }
     }
 
     private static String describe(ScheduleSpec spec) {

@@ -1,16 +1,14 @@
 package io.upshift.upgrade;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.RejectedException;
-import io.upshift.intake.SizeLimit;
+import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.RolloutException;
 import io.upshift.version.DependencyOrder;
@@ -33,20 +31,16 @@ public class UpgradePlanner {
     private final Compatibility compatibility;
     private final KubernetesClient client;
     private final String defaultNamespace;
-    private final ObjectMapper json;
-    private final ObjectMapper yaml;
-    private final SizeLimit sizeLimit;
+    private final DocumentReader<UpgradeRequest> reader;
 
     public UpgradePlanner(VersionStore versions, UpgradeStore upgrades, Compatibility compatibility,
-            KubernetesClient client, String defaultNamespace, ObjectMapper json, ObjectMapper yaml, long maxBytes) {
+            KubernetesClient client, String defaultNamespace, DocumentReader<UpgradeRequest> reader) {
         this.versions = versions;
         this.upgrades = upgrades;
         this.compatibility = compatibility;
         this.client = client;
         this.defaultNamespace = defaultNamespace;
-        this.json = json;
-        this.yaml = yaml;
-        this.sizeLimit = new SizeLimit(maxBytes);
+        this.reader = reader;
     }
 
     /** The request from an HTTP body or inbox file (JSON or YAML), or as given by a schedule. */
@@ -54,17 +48,7 @@ public class UpgradePlanner {
         if (body instanceof UpgradeRequest request) {
             return request;
         }
-        byte[] content = body instanceof byte[] bytes ? bytes : String.valueOf(body).getBytes();
-        sizeLimit.check((long) content.length);
-        try {
-            UpgradeRequest request = ("json".equals(format) ? json : yaml).readValue(content, UpgradeRequest.class);
-            if (request == null) {
-                throw RejectedException.malformed(WHAT, List.of("the request is empty"));
-            }
-            return request;
-        } catch (IOException e) {
-            throw RejectedException.malformed(WHAT, List.of(readable(e)));
-        }
+        return reader.read(body instanceof byte[] bytes ? bytes : String.valueOf(body).getBytes(), format);
     }
 
     /** Refuses what cannot start: risk not accepted (400), unknown target (404), nothing to do (409), downgrade (422). */
@@ -159,15 +143,5 @@ public class UpgradePlanner {
             byName.put(d.getMetadata().getName(), d);
         }
         return byName;
-    }
-
-    private static String readable(IOException e) {
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null) {
-            String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()
-                    ? m.getPath().get(m.getPath().size() - 1).getFieldName() + ": " : "";
-            return field + "line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + ": "
-                    + p.getOriginalMessage().split("\n")[0];
-        }
-        return e.getMessage();
     }
 }

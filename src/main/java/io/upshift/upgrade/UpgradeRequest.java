@@ -1,8 +1,11 @@
 package io.upshift.upgrade;
 
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.upshift.intake.DocumentType;
+import io.upshift.intake.Problem;
 
 /**
  * A request to upgrade the platform, from HTTP ({@code POST /api/upgrades}), an inbox file with
@@ -12,6 +15,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpgradeRequest(String targetVersion, UpgradeMode mode, Boolean acceptRisk, String requestedBy,
         Boolean allowDowngrade, Instant windowEndsAt) {
+
+    /**
+     * Read against {@code schema/upgrade-request.schema.json} (a client cannot set
+     * {@code windowEndsAt}), and the mode must be one Upshift knows; refusals are 400 as before.
+     * Whether the risk is accepted and the target known is the planner's to check.
+     */
+    public static final DocumentType<UpgradeRequest> DOCUMENT = DocumentType
+            .of("upgrade request", "/schema/upgrade-request.schema.json", UpgradeRequest.class, 400)
+            .withRules((root, sound) -> {
+                if (root.path("mode").isTextual() && sound.test(Problem.path("mode"))) {
+                    try {
+                        UpgradeMode.parse(root.path("mode").asText());
+                    } catch (IllegalArgumentException e) {
+                        return List.of(new Problem(Problem.path("mode"), e.getMessage()));
+                    }
+                }
+                return List.of();
+            });
 
     public boolean riskAccepted() {
         return Boolean.TRUE.equals(acceptRisk);

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.intake.Problem;
 
 /**
  * The rules a schema cannot express: unique service names, dependencies that exist, no cycles,

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /** "Did you mean …?" for a misspelt field or service name. */
-final class Suggestions {
+public final class Suggestions {
 
     private Suggestions() {
     }
@@ -17,7 +17,7 @@ final class Suggestions {
      * The closest candidate within one or two edits (by length) (or differing only in case), if any.
      * Only candidates of about the same length are compared, so a long unknown word costs nothing.
      */
-    static Optional<String> closest(String word, Collection<String> candidates) {
+    public static Optional<String> closest(String word, Collection<String> candidates) {
         if (word == null || word.length() > MAX_WORD) {
             return Optional.empty();
         }

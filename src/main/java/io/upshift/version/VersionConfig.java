@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.upshift.intake.DocumentType;
 
 /**
  * The manifest of a platform version: its services, their images and dependencies.
@@ -11,6 +12,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VersionConfig(String version, List<ServiceSpec> services, Boolean zeroDowntime, String releaseNotes) {
+
+    /** Read against {@code schema/version-config.schema.json} and {@link SemanticRules}; the version without its leading V. */
+    public static final DocumentType<VersionConfig> DOCUMENT = DocumentType
+            .of("version configuration", "/schema/version-config.schema.json", VersionConfig.class, 422)
+            .withRules(SemanticRules::check)
+            .withNormalize(c -> new VersionConfig(Version.parse(c.version()).text(), c.services(), c.zeroDowntime(),
+                    c.releaseNotes()));
 
     public VersionConfig {
         services = services == null ? List.of() : List.copyOf(services);

@@ -22,6 +22,13 @@ class InboxUpgradeRequestTest extends UpshiftTestSupport {
         assertThat(errors.path("status").asInt()).isEqualTo(400);
         assertThat(errors.path("error").asText()).isEqualTo("the risk disclaimer must be accepted");
 
+        String wrongTypes = "kind: UpgradeRequest\ntargetVersion: 5.1\nacceptRisk: [true]\n";
+        drop("wrong-types.yaml", wrongTypes.getBytes());
+        JsonNode fileErrors = json.readTree(inbox().resolve(".failed/wrong-types.yaml.errors.json").toFile());
+        JsonNode httpErrors = body(post("/api/upgrades", "application/yaml", wrongTypes.getBytes()));
+        assertThat(fileErrors.path("status").asInt()).isEqualTo(400);
+        assertThat(fileErrors.path("reasons")).hasSize(2).isEqualTo(httpErrors.path("reasons"));
+
         drop("upgrade.yaml", example("upgrade-request.yaml"));
         assertThat(inbox().resolve(".done/upgrade.yaml")).exists();
         JsonNode upgrade = body(get("/api/upgrades")).get(0);

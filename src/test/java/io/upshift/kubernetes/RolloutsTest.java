@@ -1,6 +1,7 @@
 package io.upshift.kubernetes;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,9 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.upshift.config.JsonConfiguration;
+import io.upshift.sandbox.Sandbox;
+import io.upshift.sandbox.SandboxCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static io.upshift.kubernetes.Sandbox.NS;
+import static io.upshift.sandbox.Sandbox.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +49,7 @@ class RolloutsTest {
     static void start() {
         sandbox = Sandbox.start(dataDir, null);
         client = Sandbox.client(sandbox);
-        rollouts = Sandbox.rollouts(client, Rollouts.Settings.defaults());
+        rollouts = rollouts(client, Rollouts.Settings.defaults());
     }
 
     @AfterAll
@@ -207,7 +211,7 @@ class RolloutsTest {
         config.setMasterUrl("http://127.0.0.1:1");
         config.setRequestRetryBackoffLimit(0);
         try (KubernetesClient offline = new KubernetesClientBuilder().withConfig(config).build()) {
-            Rollouts unreachable = Sandbox.rollouts(offline, new Rollouts.Settings("0", "1", Duration.ofSeconds(5),
+            Rollouts unreachable = rollouts(offline, new Rollouts.Settings("0", "1", Duration.ofSeconds(5),
                     Duration.ofSeconds(1), 2, Duration.ofMillis(10)));
             assertThatThrownBy(() -> unreachable.execute(step("gateway", V2, StepAction.ROLLING), null)
                     .get(10, TimeUnit.SECONDS))
@@ -215,5 +219,11 @@ class RolloutsTest {
                     .hasMessageContaining("Kubernetes API unreachable");
             unreachable.stop();
         }
+    }
+
+    private static Rollouts rollouts(KubernetesClient client, Rollouts.Settings settings) {
+        Rollouts rollouts = new Rollouts(client, settings, new JsonConfiguration().jsonMapper(), Clock.systemUTC());
+        rollouts.start();
+        return rollouts;
     }
 }

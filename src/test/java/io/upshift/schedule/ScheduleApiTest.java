@@ -149,6 +149,14 @@ class ScheduleApiTest extends UpshiftTestSupport {
     void malformedJsonIs400() throws Exception {
         JsonNode error = refused(400, "{\"targetVersion\": ");
         assertThat(error.path("error").asText()).isEqualTo("malformed schedule");
+        JsonNode repeated = refused(400, "{\"acceptRisk\":false,\"acceptRisk\":true}");
+        assertThat(repeated.path("reasons").get(0).asText()).contains("Duplicate field 'acceptRisk'");
+        JsonNode wrongTypes = refused(400, """
+                {"targetVersion":"5.1.2.04","acceptRisk":"yes","cron":"0 0 2 ? * SUN","timeZone":"UTC","windowMinutes":"30"}""");
+        assertThat(wrongTypes.path("error").asText()).isEqualTo("invalid schedule");
+        assertThat(wrongTypes.path("reasons")).extracting(JsonNode::asText).containsExactly(
+                "acceptRisk: must be true or false, got a string",
+                "windowMinutes: must be a whole number of minutes, got a string");
     }
 
     @Test

@@ -100,6 +100,15 @@ class UpgradeRequestTest extends UpshiftTestSupport {
         assertThat(body(wrongType).path("reasons").get(0).asText()).startsWith("acceptRisk: ");
         HttpResponse<String> badMode = postJson("/api/upgrades", "{\"targetVersion\":\"5.1.2.04\",\"mode\":\"fast\",\"acceptRisk\":true}");
         assertThat(badMode.statusCode()).isEqualTo(400);
+        HttpResponse<String> repeated = postJson("/api/upgrades", "{\"acceptRisk\":false,\"acceptRisk\":true}");
+        assertThat(repeated.statusCode()).isEqualTo(400);
+        assertThat(body(repeated).path("reasons").get(0).asText()).contains("Duplicate field 'acceptRisk'");
+        HttpResponse<String> everything = postJson("/api/upgrades", "{\"targetVersion\":5,\"mode\":\"fast\",\"acceptRisk\":\"yes\"}");
+        assertThat(everything.statusCode()).isEqualTo(400);
+        assertThat(body(everything).path("reasons")).extracting(JsonNode::asText).containsExactly(
+                "targetVersion: must be a string such as \"5.1.2.04\", got a number",
+                "mode: \"fast\" is not an upgrade mode (zero-downtime or downtime)",
+                "acceptRisk: must be true or false, got a string");
         assertThat(post("/api/upgrades", "text/plain", "x".getBytes()).statusCode()).isEqualTo(415);
     }
 

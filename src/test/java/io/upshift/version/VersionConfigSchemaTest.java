@@ -40,7 +40,7 @@ class VersionConfigSchemaTest {
     }
 
     private JsonNode schema() throws IOException {
-        try (InputStream in = getClass().getResourceAsStream(VersionConfigParser.SCHEMA_RESOURCE)) {
+        try (InputStream in = getClass().getResourceAsStream(VersionConfig.DOCUMENT.schemaResource())) {
             return json.readTree(in);
         }
     }

@@ -15,9 +15,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.upshift.Upshift;
-import io.upshift.kubernetes.SandboxCluster;
+import io.upshift.sandbox.SandboxCluster;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -117,19 +116,19 @@ final class BenchApplication implements AutoCloseable {
      */
     record RequestCount(int client, int controller, Map<String, Integer> byKind) {
 
-        static RequestCount of(List<RecordedRequest> requests) {
+        static RequestCount of(List<SandboxCluster.ApiRequest> requests) {
             int client = 0;
             int controller = 0;
             Map<String, Integer> byKind = new TreeMap<>();
-            for (RecordedRequest r : requests) {
-                String path = r.getPath() == null ? "" : r.getPath();
+            for (SandboxCluster.ApiRequest r : requests) {
+                String path = r.path();
                 boolean fromController = path.startsWith("/apis/apps/v1/deployments")
-                        || ("PUT".equals(r.getMethod()) && path.contains("/status"));
+                        || ("PUT".equals(r.method()) && path.contains("/status"));
                 if (fromController) {
                     controller++;
                 } else {
                     client++;
-                    byKind.merge(kind(r.getMethod(), path), 1, Integer::sum);
+                    byKind.merge(kind(r.method(), path), 1, Integer::sum);
                 }
             }
             return new RequestCount(client, controller, byKind);

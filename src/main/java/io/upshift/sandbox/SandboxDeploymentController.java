@@ -1,4 +1,4 @@
-package io.upshift.kubernetes;
+package io.upshift.sandbox;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +27,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.upshift.kubernetes.DeploymentRules;
+import io.upshift.kubernetes.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.upshift.version;
+package io.upshift.intake;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,49 +22,49 @@ import io.upshift.RejectedException;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads a version configuration (JSON or YAML) and checks it against
- * {@code schema/version-config.schema.json} and the rules a schema cannot express. Every problem
- * is reported at once, each with its location, in document order.
+ * The one way a document becomes a record, for every kind Upshift reads (version configurations,
+ * upgrade requests, schedules): size check (413) → parse as JSON or YAML, exactly one document,
+ * duplicate keys refused (400) → its JSON Schema → the type's own rules → the typed record.
+ * Everything wrong with the content is reported at once, each problem with its location, in
+ * document order ({@link DocumentType#invalidStatus()}).
  */
-public class VersionConfigParser {
+public class DocumentReader<T> {
 
-    public static final String WHAT = "version configuration";
-    public static final String SCHEMA_RESOURCE = "/schema/version-config.schema.json";
-
+    private final DocumentType<T> type;
     private final ObjectMapper jsonMapper;
     private final ObjectMapper yamlMapper;
-    private final long maxBytes;
+    private final SizeLimit sizeLimit;
     private final JsonSchema schema;
     private final SchemaProblems schemaProblems;
+    private final String topFields;
 
-    public VersionConfigParser(ObjectMapper jsonMapper, ObjectMapper yamlMapper, long maxBytes) {
+    public DocumentReader(DocumentType<T> type, ObjectMapper jsonMapper, ObjectMapper yamlMapper, long maxBytes) {
+        this.type = type;
         this.jsonMapper = jsonMapper;
         this.yamlMapper = yamlMapper;
-        this.maxBytes = maxBytes;
-        JsonNode schemaNode = readSchema(jsonMapper);
+        this.sizeLimit = new SizeLimit(maxBytes);
+        JsonNode schemaNode = readSchema(jsonMapper, type.schemaResource());
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().locale(Locale.ENGLISH).build();
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schemaNode, config);
         this.schemaProblems = new SchemaProblems(schemaNode);
+        this.topFields = topFields(schemaNode);
     }
 
     /**
-     * Parses {@code content} as {@code "json"}, {@code "yaml"} ({@code "yml"}) or, when
+     * Reads {@code content} as {@code "json"}, {@code "yaml"} ({@code "yml"}) or, when
      * {@code format} is null or blank, JSON if it starts with {@code {} and YAML otherwise.
      *
-     * @return the configuration, its version without a leading {@code V}
      * @throws RejectedException 413 over the size limit, 400 when it cannot be read as one
-     *         JSON/YAML object, 422 with every problem found
+     *         JSON/YAML object, the type's invalid status with every problem found
      * @throws IllegalArgumentException for a format other than the above
      */
-    public VersionConfig parse(byte[] content, String format) {
+    public T read(byte[] content, String format) {
         byte[] bytes = content == null ? new byte[0] : content;
-        if (bytes.length > maxBytes) {
-            throw RejectedException.tooLarge(bytes.length, maxBytes);
-        }
-        JsonNode root = read(bytes, isJson(bytes, format));
+        sizeLimit.check((long) bytes.length);
+        JsonNode root = parse(bytes, isJson(bytes, format));
         List<String> problems = validate(root);
         if (!problems.isEmpty()) {
-            throw RejectedException.invalid(WHAT, problems);
+            throw new RejectedException(type.invalidStatus(), "invalid " + type.what(), problems);
         }
         return bind(root);
     }
@@ -74,25 +74,23 @@ public class VersionConfigParser {
         List<Problem> problems = new ArrayList<>();
         schema.validate(root).forEach(m -> problems.add(schemaProblems.translate(m, root)));
         List<Problem> fromSchema = List.copyOf(problems);
-        problems.addAll(SemanticRules.check(root, path -> fromSchema.stream().noneMatch(p -> p.within(path))));
+        problems.addAll(type.rules().check(root, path -> fromSchema.stream().noneMatch(p -> p.within(path))));
         problems.sort(Problem.documentOrder(root));
         Set<String> texts = new LinkedHashSet<>();
         problems.forEach(p -> texts.add(p.text()));
         return List.copyOf(texts);
     }
 
-    private VersionConfig bind(JsonNode root) {
+    private T bind(JsonNode root) {
         try {
-            VersionConfig config = jsonMapper.treeToValue(root, VersionConfig.class);
-            return new VersionConfig(Version.parse(config.version()).text(), config.services(), config.zeroDowntime(),
-                    config.releaseNotes());
+            return type.normalize().apply(jsonMapper.treeToValue(root, type.type()));
         } catch (JsonProcessingException e) {
-            // the schema accepted it, so this is a mismatch between schema and records
-            throw new IllegalStateException("cannot bind a valid " + WHAT + ": " + e.getOriginalMessage(), e);
+            // the schema and the rules accepted it, so this is a mismatch between schema and record
+            throw new IllegalStateException("cannot bind a valid " + type.what() + ": " + e.getOriginalMessage(), e);
         }
     }
 
-    private JsonNode read(byte[] bytes, boolean json) {
+    private JsonNode parse(byte[] bytes, boolean json) {
         ObjectMapper mapper = json ? jsonMapper : yamlMapper;
         try (JsonParser parser = mapper.createParser(bytes)) {
             parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -103,10 +101,10 @@ public class VersionConfigParser {
             if (parser.nextToken() != null) {
                 throw malformed(at(parser.currentTokenLocation()) + (json
                         ? "unexpected content after the end of the JSON object"
-                        : "a second YAML document ('---'); a " + WHAT + " is one document"));
+                        : "a second YAML document ('---'); a " + type.what() + " is one document"));
             }
             if (!root.isObject()) {
-                throw malformed("the document must be a mapping of fields (version, services, …), got "
+                throw malformed("the document must be a mapping of fields (" + topFields + "), got "
                         + SchemaProblems.kind(root));
             }
             return root;
@@ -130,8 +128,19 @@ public class VersionConfigParser {
                 ? "" : "line " + location.getLineNr() + ", column " + location.getColumnNr() + ": ";
     }
 
-    private static RejectedException malformed(String reason) {
-        return RejectedException.malformed(WHAT, List.of(reason));
+    private RejectedException malformed(String reason) {
+        return RejectedException.malformed(type.what(), List.of(reason));
+    }
+
+    /** The fields the schema requires (else the first it declares): what a reader expects at the top. */
+    private static String topFields(JsonNode schema) {
+        List<String> names = new ArrayList<>();
+        schema.path("required").forEach(n -> names.add(n.asText()));
+        if (names.isEmpty()) {
+            schema.path("properties").fieldNames().forEachRemaining(names::add);
+            names.remove("kind");
+        }
+        return String.join(", ", names.subList(0, Math.min(2, names.size()))) + ", …";
     }
 
     static boolean isJson(byte[] bytes, String format) {
@@ -152,10 +161,10 @@ public class VersionConfigParser {
         return false;
     }
 
-    private static JsonNode readSchema(ObjectMapper mapper) {
-        try (InputStream in = VersionConfigParser.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+    private static JsonNode readSchema(ObjectMapper mapper, String resource) {
+        try (InputStream in = DocumentReader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(SCHEMA_RESOURCE + " is missing from the classpath");
+                throw new IllegalStateException(resource + " is missing from the classpath");
             }
             return mapper.readTree(in);
         } catch (IOException e) {

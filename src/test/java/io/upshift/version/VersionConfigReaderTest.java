@@ -12,24 +12,26 @@ import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.RejectedException;
 import io.upshift.config.JsonConfiguration;
+import io.upshift.intake.DocumentReader;
+import io.upshift.intake.SchemaProblems;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class VersionConfigParserTest {
+class VersionConfigReaderTest {
 
     private static final String IMAGE = "registry.upshift.local/dataphin/%s:5.1.2.05";
 
     private final JsonConfiguration mappers = new JsonConfiguration();
     private final ObjectMapper json = mappers.jsonMapper();
-    private final VersionConfigParser parser = new VersionConfigParser(json, mappers.yamlMapper(), 64 * 1024);
+    private final DocumentReader<VersionConfig> parser = new DocumentReader<>(VersionConfig.DOCUMENT, json, mappers.yamlMapper(), 64 * 1024);
 
     // --- valid input ---
 
     @ParameterizedTest
     @ValueSource(strings = {"5.1.2.02", "5.1.2.04", "5.2.0.01"})
     void parsesTheExamples(String version) throws IOException {
-        VersionConfig config = parser.parse(Files.readAllBytes(Path.of("examples/platform-" + version + ".yaml")), null);
+        VersionConfig config = parser.read(Files.readAllBytes(Path.of("examples/platform-" + version + ".yaml")), null);
 
         assertThat(config.version()).isEqualTo(version);
         assertThat(config.services()).hasSize(7);
@@ -41,7 +43,7 @@ class VersionConfigParserTest {
 
     @Test
     void ordersExample51204ConfigCenterFirstAndWebConsoleLast() throws IOException {
-        VersionConfig config = parser.parse(Files.readAllBytes(Path.of("examples/platform-5.1.2.04.yaml")), "yaml");
+        VersionConfig config = parser.read(Files.readAllBytes(Path.of("examples/platform-5.1.2.04.yaml")), "yaml");
 
         assertThat(DependencyOrder.topologicalOrder(config)).containsExactly(
                 "config-center", "auth", "metadata", "scheduler", "data-service", "gateway", "web-console");
@@ -93,10 +95,10 @@ class VersionConfigParserTest {
                     dependsOn: [config-center]
                 """;
 
-        VersionConfig fromJson = parser.parse(bytes(jsonText), "json");
-        assertThat(parser.parse(bytes(jsonText), null)).isEqualTo(fromJson);
-        assertThat(parser.parse(bytes(yamlText), "yaml")).isEqualTo(fromJson);
-        assertThat(parser.parse(bytes(yamlText), null)).isEqualTo(fromJson);
+        VersionConfig fromJson = parser.read(bytes(jsonText), "json");
+        assertThat(parser.read(bytes(jsonText), null)).isEqualTo(fromJson);
+        assertThat(parser.read(bytes(yamlText), "yaml")).isEqualTo(fromJson);
+        assertThat(parser.read(bytes(yamlText), null)).isEqualTo(fromJson);
     }
 
     @ParameterizedTest
@@ -111,9 +113,9 @@ class VersionConfigParserTest {
 
     @Test
     void rejectsTooLargeBeforeParsing() {
-        VersionConfigParser small = new VersionConfigParser(json, mappers.yamlMapper(), 10);
+        DocumentReader<VersionConfig> small = new DocumentReader<>(VersionConfig.DOCUMENT, json, mappers.yamlMapper(), 10);
 
-        assertThatThrownBy(() -> small.parse(bytes("not even yaml: : :"), null))
+        assertThatThrownBy(() -> small.read(bytes("not even yaml: : :"), null))
                 .isInstanceOfSatisfying(RejectedException.class, e -> {
                     assertThat(e.status()).isEqualTo(413);
                     assertThat(e.reasons()).containsExactly(
@@ -168,7 +170,7 @@ class VersionConfigParserTest {
 
     @Test
     void refusesAnUnknownFormat() {
-        assertThatThrownBy(() -> parser.parse(bytes("{}"), "xml")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> parser.read(bytes("{}"), "xml")).isInstanceOf(IllegalArgumentException.class);
     }
 
     // --- schema: 422 ---
@@ -399,7 +401,7 @@ class VersionConfigParserTest {
     // --- helpers ---
 
     private VersionConfig parse(String yaml) {
-        return parser.parse(bytes(yaml), null);
+        return parser.read(bytes(yaml), null);
     }
 
     private List<String> invalid(String yaml) {
@@ -408,7 +410,7 @@ class VersionConfigParserTest {
 
     private List<String> rejected(byte[] content, String format, int status) {
         try {
-            parser.parse(content, format);
+            parser.read(content, format);
         } catch (RejectedException e) {
             assertThat(e.status()).as("status for %s", e.reasons()).isEqualTo(status);
             return e.reasons();

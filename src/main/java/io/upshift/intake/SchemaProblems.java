@@ -1,4 +1,4 @@
-package io.upshift.version;
+package io.upshift.intake;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,27 +9,26 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.ValidationMessage;
+import io.upshift.version.Suggestions;
 
 /**
- * Turns the schema validator's messages ({@code $.services[2].name: does not match the regex
+ * Turns the schema validator's messages, for any of the document schemas under {@code schema/}, ({@code $.services[2].name: does not match the regex
  * pattern ^[a-z0-9]…}) into what an operator can act on
  * ({@code services[2].name: "Auth" is not a valid DNS-1123 label (…)}).
  */
-final class SchemaProblems {
+public final class SchemaProblems {
 
-    static final String LABEL_RULE = "is not a valid DNS-1123 label (lowercase letters, digits and '-', "
+    public static final String LABEL_RULE = "is not a valid DNS-1123 label (lowercase letters, digits and '-', "
             + "starting and ending with a letter or digit, at most 63 characters)";
-    static final String SUBDOMAIN_RULE = "is not a valid DNS-1123 subdomain (lowercase labels of letters, digits and '-' "
+    public static final String SUBDOMAIN_RULE = "is not a valid DNS-1123 subdomain (lowercase labels of letters, digits and '-' "
             + "separated by '.', at most 253 characters)";
-    static final String IMAGE_RULE = "is not a valid image reference (name:tag or name@sha256:digest)";
-    static final String VERSION_RULE = "is not a version of four numeric segments such as 5.1.2.04";
+    public static final String IMAGE_RULE = "is not a valid image reference (name:tag or name@sha256:digest)";
+    public static final String VERSION_RULE = "is not a version of four numeric segments such as 5.1.2.04";
 
-    private final Set<String> topFields;
-    private final Set<String> serviceFields;
+    private final JsonNode schema;
 
     SchemaProblems(JsonNode schema) {
-        this.topFields = fieldNames(schema.path("properties"));
-        this.serviceFields = fieldNames(schema.path("$defs").path("service").path("properties"));
+        this.schema = schema;
     }
 
     Problem translate(ValidationMessage m, JsonNode root) {
@@ -38,7 +37,7 @@ final class SchemaProblems {
         String field = fieldName(path);
         String message = switch (m.getType()) {
             case "required" -> "missing required field \"" + argument(m) + "\"";
-            case "additionalProperties" -> unknownField(path, argument(m));
+            case "additionalProperties" -> unknownField(m, argument(m));
             case "type" -> "must be " + expected(path, field) + ", got " + kind(node);
             case "pattern", "maxLength" -> rule(field, node, m);
             case "minItems" -> "services".equals(field) && path.size() == 1
@@ -79,12 +78,23 @@ final class SchemaProblems {
         return (String) last;
     }
 
-    private String unknownField(List<Object> path, String name) {
-        Set<String> known = path.isEmpty() ? topFields : serviceFields;
+    private String unknownField(ValidationMessage m, String name) {
+        Set<String> known = knownFields(m);
         String suggestion = Suggestions.closest(name, known)
                 .map(s -> " (did you mean \"" + s + "\"?)")
                 .orElse("; allowed: " + String.join(", ", known));
         return "unknown field \"" + name + "\"" + suggestion;
+    }
+
+    /** The fields declared beside the {@code additionalProperties: false} that refused one. */
+    private Set<String> knownFields(ValidationMessage m) {
+        JsonNodePath at = m.getSchemaLocation().getFragment();
+        JsonNode object = schema;
+        for (int i = 0; i < at.getNameCount() - 1; i++) {
+            Object e = at.getElement(i);
+            object = e instanceof Integer index ? object.path(index) : object.path(String.valueOf(e));
+        }
+        return fieldNames(object.path("properties"));
     }
 
     private static String expected(List<Object> path, String field) {
@@ -93,15 +103,16 @@ final class SchemaProblems {
             case "services[]" -> "a service (an object with name and image)";
             case "dependsOn" -> "an array of service names";
             case "dependsOn[]" -> "a service name (a string)";
-            case "zeroDowntime" -> "true or false";
-            case "version" -> "a string such as \"5.1.2.04\"";
+            case "zeroDowntime", "acceptRisk", "allowDowngrade" -> "true or false";
+            case "version", "targetVersion" -> "a string such as \"5.1.2.04\"";
+            case "windowMinutes" -> "a whole number of minutes";
             default -> "a string";
         };
     }
 
     private static String rule(String field, JsonNode node, ValidationMessage m) {
         String rule = switch (field) {
-            case "version" -> VERSION_RULE;
+            case "version", "targetVersion" -> VERSION_RULE;
             case "image" -> IMAGE_RULE;
             case "name", "namespace", "container" -> LABEL_RULE;
             case "deployment" -> SUBDOMAIN_RULE;

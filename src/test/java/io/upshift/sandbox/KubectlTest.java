@@ -1,4 +1,4 @@
-package io.upshift.kubernetes;
+package io.upshift.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.config.JsonConfiguration;
+import io.upshift.kubernetes.Rollouts;
+import io.upshift.kubernetes.ServiceStep;
+import io.upshift.kubernetes.StepAction;
+import io.upshift.kubernetes.StepOutcome;
+import io.upshift.kubernetes.StepResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

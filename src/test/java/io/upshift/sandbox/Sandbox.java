@@ -1,4 +1,4 @@
-package io.upshift.kubernetes;
+package io.upshift.sandbox;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,37 +11,32 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.upshift.config.JsonConfiguration;
+import io.upshift.kubernetes.DeploymentRules;
 
 import static org.awaitility.Awaitility.await;
 
 /** Test helpers around a real {@link SandboxCluster} (the code the application runs) with fast pods. */
-final class Sandbox {
+public final class Sandbox {
 
-    static final String NS = "platform";
-    static final Duration READINESS = Duration.ofMillis(50);
+    public static final String NS = "platform";
+    public static final Duration READINESS = Duration.ofMillis(50);
 
     private Sandbox() {
     }
 
-    static SandboxCluster start(Path dataDir, String seed) {
+    public static SandboxCluster start(Path dataDir, String seed) {
         SandboxCluster sandbox = new SandboxCluster(new SandboxCluster.Settings(0, dataDir, seed, NS, 2, 600, READINESS,
                 ".*:broken.*"), new JsonConfiguration().yamlMapper(), Clock.systemUTC());
         sandbox.start();
         return sandbox;
     }
 
-    static KubernetesClient client(SandboxCluster sandbox) {
+    public static KubernetesClient client(SandboxCluster sandbox) {
         return new KubernetesClientBuilder().withConfig(sandbox.clientConfig()).build();
     }
 
-    static Rollouts rollouts(KubernetesClient client, Rollouts.Settings settings) {
-        Rollouts rollouts = new Rollouts(client, settings, new JsonConfiguration().jsonMapper(), Clock.systemUTC());
-        rollouts.start();
-        return rollouts;
-    }
-
     /** Creates a Deployment (25%/25% strategy, like the seed) and waits until the controller rolled it out. */
-    static Deployment create(KubernetesClient client, String name, int replicas, String container, String image,
+    public static Deployment create(KubernetesClient client, String name, int replicas, String container, String image,
             Integer progressDeadlineSeconds) {
         Map<String, String> labels = Map.of("app", name);
         Deployment d = new DeploymentBuilder()
@@ -61,11 +56,11 @@ final class Sandbox {
         return get(client, name);
     }
 
-    static Deployment get(KubernetesClient client, String name) {
+    public static Deployment get(KubernetesClient client, String name) {
         return client.apps().deployments().inNamespace(NS).withName(name).get();
     }
 
-    static String image(KubernetesClient client, String name, String container) {
+    public static String image(KubernetesClient client, String name, String container) {
         return get(client, name).getSpec().getTemplate().getSpec().getContainers().stream()
                 .filter(c -> c.getName().equals(container)).findFirst().orElseThrow().getImage();
     }

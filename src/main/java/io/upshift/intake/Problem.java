@@ -1,4 +1,4 @@
-package io.upshift.version;
+package io.upshift.intake;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,21 +7,21 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One thing wrong with a version configuration, at a path of field names and list indexes
+ * One thing wrong with a document, at a path of field names and list indexes
  * ({@code [services, 2, name]} reads {@code services[2].name}).
  */
-record Problem(List<Object> path, String message) {
+public record Problem(List<Object> path, String message) {
 
-    Problem {
+    public Problem {
         path = List.copyOf(path);
     }
 
-    static List<Object> path(Object... elements) {
+    public static List<Object> path(Object... elements) {
         return List.of(elements);
     }
 
     /** {@code services[2].name}; the document itself is {@code top level}. */
-    static String location(List<Object> path) {
+    public static String location(List<Object> path) {
         if (path.isEmpty()) {
             return "top level";
         }
@@ -36,16 +36,16 @@ record Problem(List<Object> path, String message) {
         return sb.toString();
     }
 
-    String location() {
+    public String location() {
         return location(path);
     }
 
-    String text() {
+    public String text() {
         return location() + ": " + message;
     }
 
     /** True when this problem is at {@code prefix} or inside it. */
-    boolean within(List<Object> prefix) {
+    public boolean within(List<Object> prefix) {
         return path.size() >= prefix.size() && path.subList(0, prefix.size()).equals(prefix);
     }
 
@@ -53,7 +53,7 @@ record Problem(List<Object> path, String message) {
      * Orders problems as the document reads: a field by its position in its mapping, a list item
      * by its index, an outer location before the locations inside it.
      */
-    static Comparator<Problem> documentOrder(JsonNode root) {
+    public static Comparator<Problem> documentOrder(JsonNode root) {
         return Comparator.comparing(p -> positions(root, p.path()), Problem::compareKeys);
     }
 

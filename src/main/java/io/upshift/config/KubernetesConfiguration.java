@@ -1,4 +1,4 @@
-package io.upshift.kubernetes;
+package io.upshift.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.upshift.config.JsonConfiguration;
+import io.upshift.kubernetes.Durations;
+import io.upshift.kubernetes.RollServiceProcessor;
+import io.upshift.kubernetes.Rollouts;
+import io.upshift.sandbox.SandboxCluster;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;

@@ -1,4 +1,4 @@
-package io.upshift.kubernetes;
+package io.upshift.sandbox;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 import io.upshift.config.JsonConfiguration;
+import io.upshift.kubernetes.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Upshift then connects to it in {@code cluster} mode through the kubeconfig written here (and can
  * be killed and restarted while the cluster keeps its state).
  *
- * <pre>java -cp target/upshift.jar io.upshift.kubernetes.SandboxMain --data-dir /tmp/sandbox --port 6443</pre>
+ * <pre>java -cp target/upshift.jar io.upshift.sandbox.SandboxMain --data-dir /tmp/sandbox --port 6443</pre>
  *
  * Each option falls back to the system property, then to {@code application.properties} (the
  * file in the working directory, else the jar's copy), then to the built-in default:

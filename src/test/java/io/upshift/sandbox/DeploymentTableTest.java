@@ -1,4 +1,4 @@
-package io.upshift.kubernetes;
+package io.upshift.sandbox;
 
 import java.time.Instant;
 
