@@ -45,6 +45,22 @@ class BoundsTest extends UpshiftTestSupport {
         assertThat(answer.body().length()).isLessThan(64 * 1024);
     }
 
+    /** Finding 13 (the strict reader is issue 10's): duplicate keys, extra documents and oversize bodies are refused. */
+    @Test
+    void everyDocumentIsReadStrictly() throws Exception {
+        assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isIn(200, 201);
+        HttpResponse<String> duplicate = postJson("/api/upgrades?dryRun=true",
+                "{\"targetVersion\":\"5.1.2.04\",\"acceptRisk\":false,\"acceptRisk\":true}");
+        assertThat(duplicate.statusCode()).isEqualTo(400);
+        HttpResponse<String> twoDocuments = post("/api/schedules", "application/yaml", ("targetVersion: 5.1.2.04\n"
+                + "acceptRisk: false\ncron: 0 0 2 ? * SUN\ntimeZone: UTC\n---\nacceptRisk: true\n").getBytes());
+        assertThat(twoDocuments.statusCode()).isEqualTo(400);
+        byte[] huge = ("{\"targetVersion\":\"5.1.2.04\",\"acceptRisk\":true,\"cron\":\"0 0 2 ? * SUN\",\"timeZone\":\"UTC\","
+                + "\"x\":\"" + "y".repeat(2 * 1024 * 1024) + "\"}").getBytes();
+        assertThat(post("/api/schedules", "application/json", huge).statusCode()).isEqualTo(413);
+        assertThat(get("/api/schedules").body()).isEqualTo("[]");
+    }
+
     @Test
     void aCronFiringEverySecondIsRefused() throws Exception {
         HttpResponse<String> answer = postJson("/api/schedules", """
