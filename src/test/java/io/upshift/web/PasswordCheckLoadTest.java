@@ -55,7 +55,8 @@ class PasswordCheckLoadTest extends UpshiftTestSupport {
         assertThat(http.send(HttpRequest.newBuilder(uri("/observe/health")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isIn(200, 503);
 
-        HttpClient attacker = HttpClient.newHttpClient();
+        // HTTP/1.1: a connection per request, as a flood from many clients arrives
+        HttpClient attacker = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             burst.add(attacker.sendAsync(HttpRequest.newBuilder(uri("/api/versions"))
