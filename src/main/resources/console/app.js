@@ -2,7 +2,8 @@
 // header, small DOM and formatting helpers. Data goes into the page as text, never as HTML.
 'use strict';
 const Upshift = (() => {
-  const FINAL = ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'STOPPED'];
+  const FINAL = ['SUCCEEDED', 'FAILED', 'ROLLED_BACK', 'STOPPED', 'CANCELLED', 'FORCE_STOPPED', 'MARKED_SUCCEEDED',
+    'MARKED_FAILED'];
 
   function cookie(name) {
     const found = document.cookie.split('; ').find((c) => c.startsWith(name + '='));

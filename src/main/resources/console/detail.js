@@ -1,5 +1,5 @@
 // Upgrade detail: progress, each service's state and lowest available replicas, the log followed
-// live (GET …/logs?after=N), and Force stop with a confirmation.
+// live (GET …/logs?after=N), and the operator actions (actions.js).
 'use strict';
 (() => {
   const { api, json, el, message, stateBadge, time, duration, me, image, isFinal } = Upshift;
@@ -15,6 +15,7 @@
   }
 
   function render(u) {
+    document.dispatchEvent(new CustomEvent('upshift:record', { detail: u })); // graph and timeline (detail-graphs.js)
     document.title = `Upgrade ${u.id} · Upshift`;
     $('title').textContent = `Upgrade ${u.fromVersion} → ${u.targetVersion}`;
     const p = u.progress || { completed: 0, total: 0, percent: 0 };
@@ -32,7 +33,8 @@
       ...fact('Started', time(u.startedAt || u.createdAt)),
       ...fact('Duration', duration(u.startedAt, u.finishedAt)),
       ...fact('Finished', time(u.finishedAt)),
-      ...fact('Message', u.message || ''));
+      ...fact('Message', u.message || ''),
+      ...UpshiftActions.facts(u, fact));
     $('services').replaceChildren(...(u.services || []).map((s) => el('tr', {},
       el('td', { text: s.name }),
       el('td', {}, stateBadge(s.state)),
@@ -40,7 +42,7 @@
       image(s.toImage),
       el('td', { text: s.minAvailable === null || s.minAvailable === undefined ? '–' : `${s.minAvailable} / ${s.replicas}` }),
       el('td', { text: s.message || '' }))));
-    $('force-stop').hidden = !(operator && !isFinal(u.state));
+    UpshiftActions.render(u, operator);
   }
 
   async function logs() {
@@ -69,27 +71,24 @@
     render(record);
     await logs();
     const final = isFinal(record.state);
-    $('log-status').textContent = final ? `(upgrade ${record.state.toLowerCase().replace('_', ' ')})` : '(following live)';
+    $('log-status').textContent = final ? `(upgrade ${record.state.toLowerCase().replace(/_/g, ' ')})` : '(following live)';
     if (final) clearInterval(timer);
   }
 
-  $('force-stop').addEventListener('click', () => $('stop-dialog').showModal());
-  $('stop-cancel').addEventListener('click', () => $('stop-dialog').close());
-  $('stop-confirm').addEventListener('click', async () => {
-    $('stop-dialog').close();
-    const response = await api(base + '/stop', { method: 'POST' });
-    const body = await json(response);
-    if (response.ok) {
-      message($('detail-message'), 'info', 'Force stop requested: no further service is started.');
-    } else {
-      message($('detail-message'), 'error', body.error || `Force stop failed (${response.status})`, body.reasons);
-    }
+  function follow() {
+    clearInterval(timer);
+    timer = setInterval(refresh, 1000);
+  }
+
+  // after an action the upgrade may run again (resume): follow it again
+  UpshiftActions.bind(base, $('detail-message'), () => {
     refresh();
+    follow();
   });
 
   me().then((user) => {
     operator = user.role === 'operator';
     refresh();
-    timer = setInterval(refresh, 1000);
+    follow();
   });
 })();

@@ -1,11 +1,12 @@
-// Upgrade: choose (or upload) the target version and the mode, see the compatibility verdict and
-// the dry-run plan, accept the risk, start.
+// Upgrade: choose (or upload) the target version and the mode, see the compatibility verdict, the
+// dry-run plan and its pre-checks, the impact of the mode in words, accept the warnings and the risk, start.
 'use strict';
 (() => {
   const { api, json, el, message, me, image } = Upshift;
   const $ = (id) => document.getElementById(id);
   let operator = false;
   let planOk = false;
+  let prechecks = null; // the dry run's pre-check report
   let inProgress = null;
   let planSeq = 0;
   // one key per intended upgrade: a double click or a retry gets the same upgrade back
@@ -14,7 +15,32 @@
   const mode = () => document.querySelector('input[name=mode]:checked').value;
 
   function updateStart() {
-    $('start').disabled = !(operator && planOk && !inProgress && $('accept-risk').checked && $('target').value);
+    const blocked = prechecks && prechecks.verdict === 'blocked';
+    const warningsOk = !prechecks || prechecks.verdict !== 'warnings' || $('accept-warnings').checked;
+    $('start').disabled = !(operator && planOk && !inProgress && !blocked && warningsOk && $('accept-risk').checked
+      && $('target').value);
+  }
+
+  // the pre-check report of the dry run: every check, failures and warnings first
+  function showPrechecks(report) {
+    prechecks = report || null;
+    $('prechecks-card').hidden = !prechecks;
+    $('accept-warnings-line').hidden = !prechecks || prechecks.verdict !== 'warnings';
+    if (!prechecks) return;
+    const order = { fail: 0, warn: 1, pass: 2 };
+    const checks = [...prechecks.checks].sort((a, b) => order[a.result] - order[b.result]);
+    const failed = checks.filter((c) => c.result === 'fail').length;
+    const warned = checks.filter((c) => c.result === 'warn').length;
+    message($('prechecks-verdict'), failed ? 'error' : warned ? 'warning' : 'ok', failed
+      ? `${failed} blocking check${failed === 1 ? '' : 's'} failed: the upgrade cannot start until the cluster is fixed.`
+      : warned ? `${warned} warning${warned === 1 ? '' : 's'}: accept them below to start.`
+        : `All ${checks.length} pre-checks passed.`);
+    $('prechecks-rows').replaceChildren(...checks.map((c) => el('tr', { class: 'check-' + c.result },
+      el('td', { text: c.id }),
+      el('td', { text: c.service || 'platform' }),
+      el('td', { text: c.severity }),
+      el('td', { class: 'result', text: c.result }),
+      el('td', { text: c.detail }))));
   }
 
   function conflictLink(id) {
@@ -56,6 +82,9 @@
     if (!version) {
       message(verdict, '');
       table.hidden = true;
+      showPlan(null);
+      showPrechecks(null);
+      $('impact').hidden = true;
       return;
     }
     if (!operator) {
@@ -71,13 +100,19 @@
     if (seq !== planSeq) return; // a newer choice is being checked
     if (!response.ok) {
       table.hidden = true;
+      showPlan(null);
+      showPrechecks(null);
+      $('impact').hidden = true;
       message(verdict, 'error', body.error || `The plan could not be made (${response.status})`, body.reasons);
       return;
     }
+    $('impact').textContent = 'Impact: ' + body.impact;
+    $('impact').hidden = false;
     const zero = body.mode === 'zero-downtime';
     message(verdict, zero ? 'ok' : 'info',
       `${zero ? 'Zero-downtime upgrade' : 'Downtime upgrade'} — ${body.modeReason || `${body.fromVersion} → ${body.targetVersion}`}`);
     verdict.classList.add('verdict');
+    showPlan(body);
     $('plan-rows').replaceChildren(...body.services.map((s, i) => el('tr', {},
       el('td', { text: i + 1 }),
       el('td', { text: s.name }),
@@ -85,8 +120,15 @@
       image(s.toImage),
       el('td', { text: s.alreadyAtTarget ? 'already at target' : (s.dependsOn && s.dependsOn.length ? 'after ' + s.dependsOn.join(', ') : '') }))));
     table.hidden = false;
+    // the report last: at 400 services its thousands of rows would otherwise weigh on the graph's drawing
+    showPrechecks(body.prechecks);
     planOk = true;
     updateStart();
+  }
+
+  /** The plan drawn as a graph (plan-graph.js); null hides it. */
+  function showPlan(body) {
+    document.dispatchEvent(new CustomEvent('upshift:plan', { detail: body }));
   }
 
   async function upload() {
@@ -117,7 +159,7 @@
     const response = await api('/api/upgrades', { method: 'POST', contentType: 'application/json',
       headers: { 'Idempotency-Key': idempotencyKey },
       body: JSON.stringify({ targetVersion: $('target').value, mode: mode(), acceptRisk: $('accept-risk').checked,
-        requestedBy: document.body.dataset.user }) });
+        acceptWarnings: $('accept-warnings').checked, requestedBy: document.body.dataset.user }) });
     const body = await json(response);
     if (response.status === 202 || (response.ok && body.id)) {
       location.assign('detail.html?id=' + encodeURIComponent(body.id));
@@ -128,6 +170,8 @@
       message(result, 'error', 'An upgrade is in progress: wait for it to end, or force stop it.', [], conflictLink(body.upgrade));
       platform();
     } else {
+      // a refused pre-check (409 PRECHECK_FAILED, 400 WARNINGS_NOT_ACCEPTED) brings the report as it is now
+      if (body.prechecks) showPrechecks(body.prechecks);
       message(result, 'error', body.error || `The upgrade could not start (${response.status})`, body.reasons);
       updateStart();
     }
@@ -136,6 +180,7 @@
   $('target').addEventListener('change', plan);
   document.querySelectorAll('input[name=mode]').forEach((r) => r.addEventListener('change', plan));
   $('accept-risk').addEventListener('change', updateStart);
+  $('accept-warnings').addEventListener('change', updateStart);
   $('upload').addEventListener('click', upload);
   $('start').addEventListener('click', start);
 

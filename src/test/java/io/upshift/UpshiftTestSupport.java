@@ -226,6 +226,16 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
                 .until(() -> body(get("/api/upgrades/" + id)), r -> r.path("state").asText().equals(state));
     }
 
+    /** The record an accepted upgrade of this plan starts as (PENDING, parallelism 8), not yet stored. */
+    protected static io.upshift.upgrade.UpgradeRecord accepted(io.upshift.upgrade.UpgradePlan plan, String id) {
+        return io.upshift.upgrade.UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(),
+                plan.requestedMode(), plan.mode(), plan.modeReason(), "http", "ops", java.time.Instant.now(),
+                plan.services().stream().map(s -> new io.upshift.upgrade.ServiceProgress(s.name(), s.namespace(),
+                        s.deployment(), s.container(), s.dependsOn(), io.upshift.upgrade.ServiceState.PENDING,
+                        s.fromImage(), s.toImage(), s.replicas(), null, null, null, null, null, null)).toList(),
+                null, 8, null, false);
+    }
+
     protected io.fabric8.kubernetes.client.KubernetesClient kubernetes() {
         return context.getRegistry().lookupByNameAndType("kubernetesClient",
                 io.fabric8.kubernetes.client.KubernetesClient.class);

@@ -2,7 +2,6 @@ package upshift.it;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,14 +19,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,18 +55,27 @@ import static org.awaitility.Awaitility.await;
  * <li>Another instance id: the upgrade that process (the one restarted in 1) is running when it
  * is killed is taken over by a process with a different id only once the crashed one's lease
  * has expired. The lease (20 s, or twice the slowest start-up seen so far on a loaded machine) is
- * longer than the new process's start-up, so that it finds a live lease and has to wait: with a
- * shorter one it would only ever find it expired.</li>
+ * longer than the new process's start-up and election, so that it finds a live lease and has to
+ * wait: with a shorter one it would only ever find it expired.</li>
+ * <li>Killed while ROLLING_BACK a failed upgrade: the restarted process finishes the rollback
+ * (ROLLED_BACK), it does not resume the forward upgrade.</li>
+ * <li>Killed while STOPPING a downtime upgrade with services down: the restarted process brings
+ * them back (STOPPED), and no Deployment is left at 0 replicas.</li>
  * </ol>
- * The second case continues from the first (same cluster and database), which saves a cluster and
+ * Each case continues from the one before (same cluster and database), which saves a cluster and
  * an Upshift start. Output of every process: {@code target/it/crash-resume/*.log}.
+ *
+ * <p>The leader alone resumes upgrades, and only a ready Pod can lead: the test plays the kubelet
+ * ({@link Kubelet}), reporting each process's Pod ready once it answers its readiness probe and not
+ * ready once it is killed. A process restarted with the killed one's instance id first waits for the
+ * killed one's registration to expire ({@code upshift.instance.lease}, short here).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashResumeIT {
 
     private static final Path WORK = Path.of("target", "it", "crash-resume").toAbsolutePath();
-    private static final String JAR = Path.of("target", "upshift.jar").toAbsolutePath().toString();
+    private static final String JAR = Processes.JAR;
     private static final String NAMESPACE = "platform";
     private static final Duration MIN_LEASE = Duration.ofSeconds(20);
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
@@ -84,31 +90,27 @@ class CrashResumeIT {
     private int port;
     /** The Upshift process running now. */
     private JavaProcess upshift;
+    private String instanceId;
+    private Kubelet kubelet;
     /** The longest an Upshift process took to become healthy here. */
     private Duration slowestStart = Duration.ZERO;
 
     @BeforeAll
     void startSandbox() throws Exception {
-        deleteRecursively(WORK);
+        Processes.deleteRecursively(WORK);
         Files.createDirectories(WORK);
         data = WORK.resolve("upshift-data");
-        port = freePort();
-        Path sandboxDir = WORK.resolve("sandbox");
-        JavaProcess sandbox = JavaProcess.start("sandbox", WORK.resolve("sandbox.log"), Map.of(), List.of(
-                "-cp", JAR, "io.upshift.sandbox.SandboxMain", "--data-dir", sandboxDir.toString(), "--port", "0",
-                "--seed", "examples/platform-5.1.2.02.yaml", "--readiness-delay", "300ms"));
-        processes.add(sandbox);
-        kubeconfig = sandboxDir.resolve("sandbox.kubeconfig");
-        await("the sandbox's kubeconfig").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> alive(sandbox) && Files.isRegularFile(kubeconfig));
+        port = Processes.freePort();
+        processes.add(Processes.startSandbox(WORK, "300ms"));
+        kubeconfig = Processes.kubeconfig(WORK);
+        kubelet = new Kubelet(kubeconfig, NAMESPACE);
     }
 
     @AfterAll
     void stopProcesses() throws Exception {
-        for (JavaProcess process : processes) {
-            if (process.isAlive()) {
-                process.stop();
-            }
+        Processes.stopAll(processes);
+        if (kubelet != null) {
+            kubelet.close();
         }
     }
 
@@ -121,9 +123,10 @@ class CrashResumeIT {
         String id = startUpgrade("5.1.2.04");
         JsonNode lastSeen = awaitMidUpgrade(id);
         upshift.kill();
+        kubelet.notReady(instanceId);
 
         Crashed crashed = readDatabase(id);
-        assertThat(crashed.state()).isEqualTo("RUNNING");
+        assertThat(crashed.state()).isEqualTo("UPGRADING");
         assertThat(crashed.lockHolder()).isEqualTo(id);
         Set<String> finished = crashed.servicesIn("SUCCEEDED");
         // what the API reported before the kill was committed, so the database has it (no lost writes)
@@ -164,9 +167,10 @@ class CrashResumeIT {
         String id = startUpgrade("5.1.2.05");
         JsonNode lastSeen = awaitMidUpgrade(id);
         upshift.kill();
+        kubelet.notReady(instanceId);
 
         Crashed crashed = readDatabase(id);
-        assertThat(crashed.state()).isEqualTo("RUNNING");
+        assertThat(crashed.state()).isEqualTo("UPGRADING");
         assertThat(crashed.servicesIn("SUCCEEDED")).containsAll(servicesIn(lastSeen, "SUCCEEDED"));
         assertThat(crashed.lockHolder()).isEqualTo(id);
         assertThat(crashed.lockInstance()).isEqualTo("it-node");
@@ -185,6 +189,73 @@ class CrashResumeIT {
         assertThat(getJson("/api/platform").path("currentVersion").asText()).isEqualTo("5.1.2.05");
     }
 
+    @Test
+    @Order(3)
+    void killedWhileRollingBackTheRestartFinishesTheRollbackNotTheUpgrade() throws Exception {
+        assertThat(upshift.isAlive()).as("%s is alive", upshift).isTrue();
+        importVersion(Files.readString(Path.of("examples", "platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.06")
+                .replace("gateway:5.1.2.06", "gateway:broken-5.1.2.06"));
+        // the deployment controller reports a stuck rollout of gateway after 2 s without progress
+        try (KubernetesClient client = client()) {
+            client.apps().deployments().inNamespace(NAMESPACE).withName("gateway").edit(d -> {
+                d.getSpec().setProgressDeadlineSeconds(2);
+                return d;
+            });
+        }
+        String id = startUpgrade("5.1.2.06");
+        await(id + " rolling back").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+                .until(() -> getJson("/api/upgrades/" + id).path("state").asText(), s -> {
+                    if (List.of("ROLLED_BACK", "FAILED", "SUCCEEDED").contains(s)) {
+                        throw new AssertionError("the upgrade ended " + s + " before the crash");
+                    }
+                    return s.equals("ROLLING_BACK");
+                });
+        upshift.kill();
+        kubelet.notReady(instanceId);
+
+        Crashed crashed = readDatabase(id);
+        assertThat(crashed.state()).isEqualTo("ROLLING_BACK");
+        upshift = startUpshift("upshift-4", "it-node-other", Map.of("KUBECONFIG", kubeconfig.toString()), List.of());
+        JsonNode ended = awaitState(id, "ROLLED_BACK");
+
+        assertThat(ended.path("message").asText()).startsWith("gateway: ").endsWith("every changed service was rolled back");
+        assertEveryDeploymentRolledOutAt("5.1.2.05");
+        List<String> all = logLines(id);
+        List<String> afterCrash = all.subList(crashed.logLines(), all.size());
+        assertThat(afterCrash).anyMatch(l -> l.contains("Upshift restarted: resuming ROLLING_BACK"));
+        assertThat(afterCrash).noneMatch(l -> l.contains("rolling update to"));
+        assertThat(getJson("/api/platform").path("currentVersion").asText()).isEqualTo("5.1.2.05");
+    }
+
+    @Test
+    @Order(4)
+    void killedWhileStoppingADowntimeUpgradeTheRestartBringsEveryServiceBackUp() throws Exception {
+        assertThat(upshift.isAlive()).as("%s is alive", upshift).isTrue();
+        importVersion(Files.readString(Path.of("examples", "platform-5.2.0.01.yaml")));
+        String id = startUpgrade("5.2.0.01");
+        await("a service of " + id + " down").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> getJson("/api/upgrades/" + id), r -> !servicesIn(r, "SCALED_DOWN").isEmpty());
+        HttpResponse<String> stop = send(HttpRequest.newBuilder(uri("/api/upgrades/" + id + "/stop"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("")));
+        assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+        upshift.kill();
+        kubelet.notReady(instanceId);
+
+        Crashed crashed = readDatabase(id);
+        assertThat(crashed.state()).isEqualTo("STOPPING");
+        upshift = startUpshift("upshift-5", "it-node-other", Map.of("KUBECONFIG", kubeconfig.toString()), List.of());
+        awaitState(id, "STOPPED");
+
+        assertEveryDeploymentRolledOutAt("5.1.2.05");
+        deployments().forEach((name, d) -> assertThat(d.replicas()).as("replicas of %s", name).isEqualTo(2));
+        assertThat(logLines(id)).anyMatch(l -> l.contains("Upshift restarted: resuming STOPPING"));
+        assertThat(getJson("/api/platform").path("currentVersion").asText()).isEqualTo("5.1.2.05");
+    }
+
+    private KubernetesClient client() throws IOException {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+    }
+
     // ---- processes
 
     private JavaProcess startUpshift(String name, String instanceId, Map<String, String> environment,
@@ -197,15 +268,24 @@ class CrashResumeIT {
                 "-Dupshift.instance-id=" + instanceId,
                 "-Dupshift.lock.lease=" + lease().toMillis() + "ms",
                 "-Dupshift.lock.heartbeat-interval=1s",
-                "-Dupshift.auth.users-file=" + usersFile()));
+                // a restart with the same id waits for the killed process's registration to expire
+                "-Dupshift.instance.lease=4s",
+                "-Dupshift.leader.lease-duration=4s",
+                "-Dupshift.leader.renew-deadline=3s",
+                "-Dupshift.leader.retry-period=1s",
+                "-Dupshift.auth.users-file=" + Processes.usersFile(WORK)));
         arguments.addAll(properties);
         arguments.addAll(List.of("-jar", JAR));
         long started = System.nanoTime();
         JavaProcess process = JavaProcess.start(name, WORK.resolve(name + ".log"), environment, arguments);
         processes.add(process);
-        await(name + " healthy").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .ignoreException(ConnectException.class)
-                .until(() -> alive(process) && send(HttpRequest.newBuilder(uri("/observe/health")).GET()).statusCode() == 200);
+        await(name + " ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                // a process still starting may accept the connection and answer only after the request's timeout
+                .ignoreExceptionsMatching(e -> e instanceof ConnectException || e instanceof java.net.http.HttpTimeoutException)
+                .until(() -> Processes.alive(process)
+                        && send(HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode() == 200);
+        kubelet.ready(instanceId);
+        this.instanceId = instanceId;
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         slowestStart = took.compareTo(slowestStart) > 0 ? took : slowestStart;
         return process;
@@ -215,13 +295,6 @@ class CrashResumeIT {
     private Duration lease() {
         Duration twiceTheSlowestStart = slowestStart.multipliedBy(2);
         return twiceTheSlowestStart.compareTo(MIN_LEASE) > 0 ? twiceTheSlowestStart : MIN_LEASE;
-    }
-
-    private static boolean alive(JavaProcess process) throws IOException {
-        if (!process.isAlive()) {
-            throw new AssertionError(process + " ended; its output:\n" + process.output());
-        }
-        return true;
     }
 
     // ---- API
@@ -246,10 +319,10 @@ class CrashResumeIT {
                 .pollInterval(Duration.ofMillis(25))
                 .until(() -> getJson("/api/upgrades/" + id), record -> {
                     String state = record.path("state").asText();
-                    if (!state.equals("PENDING") && !state.equals("RUNNING")) {
+                    if (!List.of("PENDING", "PRECHECKING", "UPGRADING").contains(state)) {
                         throw new AssertionError("the upgrade ended " + state + " before the crash: " + record);
                     }
-                    return state.equals("RUNNING") && !servicesIn(record, "SUCCEEDED").isEmpty();
+                    return state.equals("UPGRADING") && !servicesIn(record, "SUCCEEDED").isEmpty();
                 });
     }
 
@@ -268,21 +341,8 @@ class CrashResumeIT {
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                .encodeToString((OPERATOR + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                .encodeToString((Processes.OPERATOR + ":" + Processes.PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static final String OPERATOR = "it-operator";
-    private static final String PASSWORD = "it-password-12";
-
-    /** An operator the test logs in as (hashed with few iterations: no slow hashes needed here). */
-    private static Path usersFile() throws IOException {
-        Path file = WORK.resolve("users.yaml");
-        if (!Files.exists(file)) {
-            new io.upshift.web.UserFile(file).put(OPERATOR, io.upshift.web.Role.OPERATOR,
-                    new io.upshift.web.Passwords(1000).hash(PASSWORD));
-        }
-        return file;
     }
 
     private URI uri(String path) {
@@ -433,19 +493,5 @@ class CrashResumeIT {
     /** A log line is {@code <number> <timestamp> <message>}. */
     private static Instant timestamp(String line) {
         return Instant.parse(line.split(" ", 3)[1]);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

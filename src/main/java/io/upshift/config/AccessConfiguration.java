@@ -5,10 +5,16 @@ import java.time.Clock;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import javax.sql.DataSource;
+
+import io.upshift.kubernetes.Durations;
 import io.upshift.web.Access;
 import io.upshift.web.HealthProbe;
 import io.upshift.web.LoginThrottle;
 import io.upshift.web.Passwords;
+import io.upshift.web.TokenAuthHandler;
+import io.upshift.web.TokenStore;
+import io.upshift.web.Tokens;
 import io.upshift.web.UserFile;
 import io.upshift.web.VerificationGate;
 import io.upshift.web.VerifiedCredentials;
@@ -63,20 +69,32 @@ public class AccessConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "verifiedCredentials", lazy = true)
     public VerifiedCredentials verifiedCredentials(@BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.verified-ttl") String ttl) {
-        return new VerifiedCredentials(clock, io.upshift.kubernetes.Durations.parse(ttl));
+        return new VerifiedCredentials(clock, Durations.parse(ttl));
+    }
+
+    /** API tokens (POST/GET/DELETE /api/tokens, routes/api-tokens.camel.yaml) in the application's database. */
+    @BindToRegistry(value = "tokens", lazy = true)
+    public Tokens tokens(@BeanInject("dataSource") DataSource dataSource, @BeanInject("userFile") UserFile users,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.auth.tokens.default-expiry-days") int defaultExpiryDays,
+            @PropertyInject("upshift.auth.tokens.max-expiry-days") int maxExpiryDays,
+            @PropertyInject("upshift.auth.tokens.last-used-resolution") String lastUsedResolution) {
+        return new Tokens(new TokenStore(dataSource), users, json, clock,
+                new Tokens.Settings(defaultExpiryDays, maxExpiryDays, Durations.parse(lastUsedResolution)));
     }
 
     @BindToRegistry(value = "access", lazy = true)
     public Access access(@BeanInject("userFile") UserFile users, @BeanInject("passwords") Passwords passwords,
             @BeanInject("loginThrottle") LoginThrottle throttle, @BeanInject("verificationGate") VerificationGate gate,
-            @BeanInject("verifiedCredentials") VerifiedCredentials verified,
+            @BeanInject("verifiedCredentials") VerifiedCredentials verified, @BeanInject("tokens") Tokens tokens,
             @BeanInject("healthProbe") HealthProbe health, @BeanInject("jsonMapper") ObjectMapper json,
             @BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.secure-cookies") boolean secureCookies,
             @PropertyInject("upshift.auth.session-timeout") long sessionTimeoutMinutes,
             @PropertyInject("upshift.auth.session-max-age") String sessionMaxAge) {
-        return new Access(users, passwords, throttle, gate, verified, health, json, clock, new Access.Settings(secureCookies,
-                Duration.ofMinutes(sessionTimeoutMinutes), io.upshift.kubernetes.Durations.parse(sessionMaxAge)));
+        return new Access(users, passwords, new Access.Guards(gate, throttle, verified), health, json, clock,
+                new Access.Settings(secureCookies, Duration.ofMinutes(sessionTimeoutMinutes), Durations.parse(sessionMaxAge)),
+                new TokenAuthHandler(tokens, throttle, json));
     }
 
     /**

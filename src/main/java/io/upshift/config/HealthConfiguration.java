@@ -3,6 +3,7 @@ package io.upshift.config;
 import java.sql.Connection;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -12,6 +13,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -19,12 +21,33 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The health answer without a login ({@link HealthProbe}: up or down from Camel's checks, no
- * messages, which can name hosts and URLs). And readiness beyond Camel's own: {@code /observe/health} is DOWN when the database or the
- * Kubernetes API cannot be reached, since no upgrade can be accepted or rolled then. The checks
- * look their beans up when called, so they can be bound before those beans exist.
+ * messages, which can name hosts and URLs). Readiness beyond Camel's own: {@code /observe/health/ready} (and the combined
+ * {@code /observe/health}) is DOWN until every route has started (the HTTP server answers before
+ * the API's routes and login handlers exist), and when the database or the Kubernetes API cannot
+ * be reached, since no upgrade can be accepted or rolled then. None of these is a liveness check
+ * ({@code /observe/health/live}): a replica that cannot reach the database needs no restart. The
+ * checks look their beans up when called, so they can be bound before those beans exist.
  */
 @Configuration
 public class HealthConfiguration implements CamelConfiguration {
+
+    private final AtomicBoolean started = new AtomicBoolean();
+
+    /** Every route (REST consumers, behind the login handlers installed before them) runs once Camel has fully started. */
+    @Override
+    public void configure(CamelContext camel) throws Exception {
+        camel.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                // not yet: the routes start after this
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                started.set(true);
+            }
+        });
+    }
 
     @BindToRegistry("healthProbe")
     public HealthProbe healthProbe(CamelContext camel) {
@@ -38,9 +61,23 @@ public class HealthConfiguration implements CamelConfiguration {
         };
     }
 
+    @BindToRegistry("apiHealth")
+    public AbstractHealthCheck apiHealth() {
+        return new ReadinessCheck("api") {
+            @Override
+            protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+                if (started.get()) {
+                    builder.up();
+                } else {
+                    builder.message("the routes are starting").down();
+                }
+            }
+        };
+    }
+
     @BindToRegistry("databaseHealth")
     public AbstractHealthCheck databaseHealth(CamelContext camel) {
-        return new AbstractHealthCheck("upshift", "database") {
+        return new ReadinessCheck("database") {
             @Override
             protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
                 try (Connection c = camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class).getConnection()) {
@@ -58,7 +95,7 @@ public class HealthConfiguration implements CamelConfiguration {
 
     @BindToRegistry("kubernetesHealth")
     public AbstractHealthCheck kubernetesHealth(CamelContext camel) {
-        return new AbstractHealthCheck("upshift", "kubernetes") {
+        return new ReadinessCheck("kubernetes") {
             @Override
             protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
                 try {
@@ -73,5 +110,18 @@ public class HealthConfiguration implements CamelConfiguration {
                 }
             }
         };
+    }
+
+    /** A check of /observe/health/ready only. */
+    private abstract static class ReadinessCheck extends AbstractHealthCheck {
+
+        ReadinessCheck(String id) {
+            super("upshift", id);
+        }
+
+        @Override
+        public boolean isLiveness() {
+            return false;
+        }
     }
 }

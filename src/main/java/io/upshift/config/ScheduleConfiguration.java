@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import io.upshift.intake.DocumentReader;
 import io.upshift.schedule.DataSourceConnectionProvider;
+import io.upshift.schedule.DefaultWindowSet;
 import io.upshift.schedule.DefaultWindows;
 import io.upshift.schedule.OpenWindowJob;
 import io.upshift.schedule.ScheduleRequest;
@@ -57,11 +58,16 @@ public class ScheduleConfiguration implements CamelConfiguration {
     /**
      * Quartz takes its connections from the application's pool: registered under the job store's
      * data source name before the component creates the scheduler (Quartz keeps providers in its
-     * own JVM-wide registry). Then, once Camel has started, the scheduler gets the window opener,
-     * the default windows are applied, and only then does it start firing.
+     * own JVM-wide registry). Then, once Camel has started, the scheduler gets the window opener and
+     * starts firing. The default windows are read here (a wrong setting stops the start) and applied
+     * by the leader (route apply-default-windows).
      */
     @Override
     public void configure(CamelContext camel) throws Exception {
+        Map<String, ScheduleRequest> defaults = DefaultWindows.from(
+                camel.getPropertiesComponent().loadProperties(key -> key.startsWith(DefaultWindows.PREFIX)));
+        camel.getRegistry().bind("defaultWindows", new DefaultWindowSet(defaults,
+                () -> camel.getRegistry().lookupByNameAndType("schedules", Schedules.class)));
         DBConnectionManager.getInstance().addConnectionProvider(QUARTZ_DATA_SOURCE,
                 new DataSourceConnectionProvider(() -> camel.getRegistry().lookupByNameAndType("dataSource", DataSource.class)));
         camel.addStartupListener(new ExtendedStartupListener() {
@@ -84,9 +90,6 @@ public class ScheduleConfiguration implements CamelConfiguration {
         WindowOpener opener = (scheduleId, fireTime) -> producer.sendBodyAndHeaders("direct:open-window", null,
                 Map.of("UpshiftScheduleId", scheduleId, "UpshiftScheduledFireTime", fireTime));
         scheduler.getContext().put(OpenWindowJob.OPENER, opener);
-        Map<String, ScheduleRequest> defaults = DefaultWindows.from(
-                camel.getPropertiesComponent().loadProperties(key -> key.startsWith(DefaultWindows.PREFIX)));
-        camel.getRegistry().lookupByNameAndType("schedules", Schedules.class).applyDefaults(defaults);
         if (!scheduler.isStarted()) {
             scheduler.start();
         }

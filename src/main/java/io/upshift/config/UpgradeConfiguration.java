@@ -1,6 +1,8 @@
 package io.upshift.config;
 
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 
 import javax.sql.DataSource;
 
@@ -8,26 +10,37 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.Durations;
+import io.upshift.kubernetes.RolloutListener;
+import io.upshift.kubernetes.StepResult;
+import io.upshift.lifecycle.Lifecycle;
+import io.upshift.precheck.Prechecker;
+import io.upshift.lifecycle.Reconciler;
+import io.upshift.store.Jdbc;
+import io.upshift.store.PlatformVersion;
+import io.upshift.store.UpgradeLog;
+import io.upshift.store.UpgradeRecords;
 import io.upshift.upgrade.Compatibility;
 import io.upshift.upgrade.PlatformLock;
 import io.upshift.upgrade.PlatformLockRepository;
-import io.upshift.upgrade.UpgradeExecution;
 import io.upshift.upgrade.UpgradeHttp;
+import io.upshift.upgrade.UpgradeIds;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
-import io.upshift.upgrade.UpgradeProgressAggregator;
 import io.upshift.upgrade.UpgradeRequest;
-import io.upshift.upgrade.UpgradeStore;
 import io.upshift.version.VersionStore;
+import org.apache.camel.AsyncProducer;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 
-/** Beans of the upgrade pipeline: planner, lock, store, execution and the progress aggregator. */
+/** Beans of the upgrade pipeline: stores, planner, lock, and the lifecycle's reconciler. */
 @Configuration
 public class UpgradeConfiguration implements CamelConfiguration {
 
@@ -36,11 +49,30 @@ public class UpgradeConfiguration implements CamelConfiguration {
         return new Compatibility();
     }
 
-    @BindToRegistry(value = "upgradeStore", lazy = true)
-    public UpgradeStore upgradeStore(@BeanInject("dataSource") DataSource dataSource,
-            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock,
+    @BindToRegistry(value = "jdbc", lazy = true)
+    public Jdbc jdbc(@BeanInject("dataSource") DataSource dataSource) {
+        return new Jdbc(dataSource);
+    }
+
+    @BindToRegistry(value = "upgradeRecords", lazy = true)
+    public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json) {
+        return new UpgradeRecords(jdbc, json);
+    }
+
+    @BindToRegistry(value = "upgradeLog", lazy = true)
+    public UpgradeLog upgradeLog(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("clock") Clock clock) {
+        return new UpgradeLog(jdbc, clock);
+    }
+
+    @BindToRegistry(value = "platformVersion", lazy = true)
+    public PlatformVersion platformVersion(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("clock") Clock clock,
             @PropertyInject("upshift.platform.current-version") String initialVersion) {
-        return new UpgradeStore(dataSource, json, clock, initialVersion);
+        return new PlatformVersion(jdbc, clock, initialVersion);
+    }
+
+    @BindToRegistry(value = "upgradeIds", lazy = true)
+    public UpgradeIds upgradeIds() {
+        return new UpgradeIds();
     }
 
     @BindToRegistry(value = "platformLease", lazy = true)
@@ -57,46 +89,88 @@ public class UpgradeConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "upgradePlanner", lazy = true)
     public UpgradePlanner upgradePlanner(@BeanInject("versionStore") VersionStore versions,
-            @BeanInject("upgradeStore") UpgradeStore upgrades, @BeanInject("compatibility") Compatibility compatibility,
+            @BeanInject("platformVersion") PlatformVersion platform, @BeanInject("upgradeRecords") UpgradeRecords upgrades,
+            @BeanInject("compatibility") Compatibility compatibility,
             @BeanInject("kubernetesClient") KubernetesClient client,
             @PropertyInject("upshift.kubernetes.namespace") String namespace,
             @BeanInject("upgradeRequestReader") DocumentReader<UpgradeRequest> reader) {
-        return new UpgradePlanner(versions, upgrades, compatibility, client, namespace, reader);
+        return new UpgradePlanner(versions, platform, upgrades, compatibility, client, namespace, reader);
     }
 
-    @BindToRegistry(value = "upgradeExecution", lazy = true)
-    public UpgradeExecution upgradeExecution(CamelContext camel, @BeanInject("upgradeStore") UpgradeStore store,
-            @BeanInject("platformLease") PlatformLock lock, @BeanInject("clock") Clock clock,
+    /** The pre-checks: their reads of the cluster run in parallel on a small pool of their own. */
+    @BindToRegistry(value = "prechecker", lazy = true)
+    public Prechecker prechecker(CamelContext camel, @BeanInject("kubernetesClient") KubernetesClient client,
+            @BeanInject("upgradeRecords") UpgradeRecords records, @BeanInject("versionStore") VersionStore versions,
+            @PropertyInject("upshift.rollout.max-surge") String maxSurge,
+            @PropertyInject("upshift.precheck.threads") int threads) {
+        return new Prechecker(client, records, versions, maxSurge,
+                camel.getExecutorServiceManager().newFixedThreadPool(this, "prechecks", threads));
+    }
+
+    /**
+     * The lifecycle's reconciler: events go to route {@code reconcile} ({@code seda:reconcile});
+     * service steps to route {@code roll-service}, sent from a small pool so a step's start never
+     * waits on the event loop.
+     */
+    @BindToRegistry(value = "reconciler", lazy = true)
+    public Reconciler reconciler(CamelContext camel, @BeanInject("upgradeRecords") UpgradeRecords records,
+            @BeanInject("upgradeLog") UpgradeLog log, @BeanInject("platformVersion") PlatformVersion platform,
+            @BeanInject("platformLease") PlatformLock lock, @BeanInject("upgradePlanner") UpgradePlanner planner,
+            @BeanInject("upgradeIds") UpgradeIds ids, @BeanInject("clock") Clock clock,
+            @BeanInject("prechecker") Prechecker prechecker,
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
+            @PropertyInject("upshift.upgrade.start-delay") String startDelay,
             @PropertyInject("upshift.upgrade.threads") int threads) throws Exception {
         var executors = camel.getExecutorServiceManager();
-        UpgradeExecution execution = new UpgradeExecution(camel, store, lock, clock, parallelism, rollbackOnFailure,
-                executors.newFixedThreadPool(this, "upgrade", threads),
-                executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"));
-        execution.open();
+        ExecutorService workers = executors.newFixedThreadPool(this, "upgrade", threads);
+        Reconciler reconciler = new Reconciler(records, log, platform, lock, planner, ids,
+                new Lifecycle(rollbackOnFailure, Durations.parse(startDelay)), clock, parallelism,
+                executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"), prechecker, workers);
+        ProducerTemplate template = camel.createProducerTemplate();
+        template.start();
+        Endpoint loop = camel.getEndpoint("seda:reconcile");
+        Endpoint roll = camel.getEndpoint("direct:roll-service");
+        AsyncProducer producer = roll.createAsyncProducer();
+        producer.start();
+        reconciler.connect(event -> template.sendBody(loop, event), (step, listener) -> {
+            CompletableFuture<StepResult> done = new CompletableFuture<>();
+            workers.execute(() -> {
+                Exchange exchange = roll.createExchange();
+                exchange.getMessage().setBody(step);
+                exchange.getMessage().setHeader(RolloutListener.HEADER, listener);
+                producer.processAsync(exchange).whenComplete((ex, error) -> {
+                    Throwable failure = error != null ? error : exchange.getException();
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else {
+                        done.complete(exchange.getMessage().getBody(StepResult.class));
+                    }
+                });
+            });
+            return done;
+        });
         // a plain bean, not a Camel Service: routes calling it must not stop it when they stop
         camel.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
-                execution.close();
+                reconciler.close();
+                producer.stop();
+                template.stop();
+                workers.shutdownNow();
             }
         }, true, false);
-        return execution;
-    }
-
-    @BindToRegistry(value = "upgradeProgress", lazy = true)
-    public UpgradeProgressAggregator upgradeProgress(@BeanInject("upgradeStore") UpgradeStore store) {
-        return new UpgradeProgressAggregator(store);
+        return reconciler;
     }
 
     @BindToRegistry(value = "upgradeHttp", lazy = true)
-    public UpgradeHttp upgradeHttp() {
-        return new UpgradeHttp();
+    public UpgradeHttp upgradeHttp(@BeanInject("upgradeRecords") UpgradeRecords records,
+            @BeanInject("upgradeLog") UpgradeLog log, @BeanInject("jsonMapper") ObjectMapper json) {
+        return new UpgradeHttp(records, log, json);
     }
 
     @BindToRegistry(value = "importGuard", lazy = true)
-    public UpgradeImportGuard importGuard(@BeanInject("upgradeStore") UpgradeStore store) {
-        return new UpgradeImportGuard(store);
+    public UpgradeImportGuard importGuard(@BeanInject("upgradeRecords") UpgradeRecords records) {
+        return new UpgradeImportGuard(records);
     }
 }

@@ -23,6 +23,11 @@ import io.fabric8.kubernetes.api.model.ClusterBuilder;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.api.model.ContextBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.api.model.NamedAuthInfoBuilder;
 import io.fabric8.kubernetes.api.model.NamedClusterBuilder;
 import io.fabric8.kubernetes.api.model.NamedContextBuilder;
@@ -192,6 +197,8 @@ public class SandboxCluster extends ServiceSupport {
             }
             Deployment created = client.apps().deployments().inNamespace(namespace)
                     .resource(deployment(service, namespace)).create();
+            client.policy().v1().podDisruptionBudget().inNamespace(namespace)
+                    .resource(disruptionBudget(service.deploymentName(), namespace)).createOr(NonDeletingOperation::update);
             client.apps().deployments().inNamespace(namespace).resource(rolledOut(created)).updateStatus();
             seeded++;
         }
@@ -230,11 +237,24 @@ public class SandboxCluster extends ServiceSupport {
                 .withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec()
                 .addNewContainer().withName(service.container() != null ? service.container() : service.name())
-                .withImage(service.image()).endContainer()
+                .withImage(service.image()).withReadinessProbe(readinessProbe()).endContainer()
                 .endSpec()
                 .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** Seeded like a well-run platform: the pre-checks find a readiness probe and a disruption budget. */
+    public static Probe readinessProbe() {
+        return new ProbeBuilder().withNewHttpGet().withPath("/ready").withPort(new IntOrString(8080)).endHttpGet()
+                .withPeriodSeconds(5).build();
+    }
+
+    /** A PodDisruptionBudget (policy/v1, maxUnavailable 1) selecting the pods labelled {@code app=<deployment>}. */
+    public static PodDisruptionBudget disruptionBudget(String deployment, String namespace) {
+        return new PodDisruptionBudgetBuilder().withNewMetadata().withName(deployment).withNamespace(namespace)
+                .endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1)).withNewSelector()
+                .withMatchLabels(Map.of("app", deployment)).endSelector().endSpec().build();
     }
 
     private Deployment rolledOut(Deployment d) {

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIGroupBuilder;
 import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
 import io.fabric8.kubernetes.api.model.APIResource;
@@ -102,17 +103,14 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
     private static Object discovery(String path) {
         return switch (path) {
             case "/api", "/api/" -> new APIVersionsBuilder().withVersions("v1").build();
-            case "/apis", "/apis/" -> {
-                GroupVersionForDiscovery appsV1 = new GroupVersionForDiscovery("apps/v1", "v1");
-                yield new APIGroupListBuilder()
-                        .withGroups(new APIGroupBuilder().withName("apps").withVersions(appsV1)
-                                .withPreferredVersion(appsV1).build())
-                        .build();
-            }
+            case "/apis", "/apis/" -> new APIGroupListBuilder()
+                    .withGroups(group("apps"), group("coordination.k8s.io"), group("rbac.authorization.k8s.io"), group("policy"))
+                    .build();
             case "/api/v1" -> new APIResourceListBuilder().withGroupVersion("v1")
                     .withResources(resource("namespaces", "Namespace", false, "ns"),
                             resource("pods", "Pod", true, "po"), resource("services", "Service", true, "svc"),
                             resource("configmaps", "ConfigMap", true, "cm"), resource("secrets", "Secret", true),
+                            resource("serviceaccounts", "ServiceAccount", true, "sa"),
                             resource("events", "Event", true, "ev"))
                     .build();
             case "/apis/apps/v1" -> new APIResourceListBuilder().withGroupVersion("apps/v1")
@@ -122,8 +120,22 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
                             resource("statefulsets", "StatefulSet", true, "sts"),
                             resource("daemonsets", "DaemonSet", true, "ds"))
                     .build();
+            // what Upshift's install (deploy/) and its leader election use
+            case "/apis/coordination.k8s.io/v1" -> new APIResourceListBuilder().withGroupVersion("coordination.k8s.io/v1")
+                    .withResources(resource("leases", "Lease", true)).build();
+            case "/apis/rbac.authorization.k8s.io/v1" -> new APIResourceListBuilder()
+                    .withGroupVersion("rbac.authorization.k8s.io/v1")
+                    .withResources(resource("roles", "Role", true), resource("rolebindings", "RoleBinding", true))
+                    .build();
+            case "/apis/policy/v1" -> new APIResourceListBuilder().withGroupVersion("policy/v1")
+                    .withResources(resource("poddisruptionbudgets", "PodDisruptionBudget", true, "pdb")).build();
             default -> null;
         };
+    }
+
+    private static APIGroup group(String name) {
+        GroupVersionForDiscovery v1 = new GroupVersionForDiscovery(name + "/v1", "v1");
+        return new APIGroupBuilder().withName(name).withVersions(v1).withPreferredVersion(v1).build();
     }
 
     private static APIResource resource(String name, String kind, boolean namespaced, String... shortNames) {

@@ -10,8 +10,6 @@ public record Outcome(String text, String upgradeId) {
 
     public static final String MISSED = "MISSED";
 
-    static final String IN_PROGRESS = "an upgrade is in progress";
-    static final String ALREADY_AT = "already at target version";
 
     public static Outcome started(UpgradeRecord record) {
         return new Outcome("STARTED " + record.id(), record.id());
@@ -22,16 +20,18 @@ public record Outcome(String text, String upgradeId) {
     }
 
     /**
-     * A refusal: the two 409s the pipeline answers when there is nothing to do now are skips; any
+     * A refusal: the two refusals that mean there is nothing to do now (codes {@code UPGRADE_IN_PROGRESS},
+     * {@code ALREADY_AT_TARGET}) are skips; any
      * other refusal or failure is {@code FAILED: <reason>}.
      */
     public static Outcome refused(Throwable failure, String targetVersion) {
         RejectedException rejected = ErrorBodies.rejection(failure);
-        if (rejected != null && rejected.status() == 409 && IN_PROGRESS.equals(rejected.error())) {
+        RejectedException.Code code = rejected == null ? null : rejected.code();
+        if (code == RejectedException.Code.UPGRADE_IN_PROGRESS) {
             Object running = rejected.body().get("upgrade");
-            return new Outcome("SKIPPED: " + IN_PROGRESS + (running == null ? "" : " (" + running + ")"), null);
+            return new Outcome("SKIPPED: an upgrade is in progress" + (running == null ? "" : " (" + running + ")"), null);
         }
-        if (rejected != null && rejected.status() == 409 && ALREADY_AT.equals(rejected.error())) {
+        if (code == RejectedException.Code.ALREADY_AT_TARGET) {
             return new Outcome("SKIPPED: already at " + targetVersion, null);
         }
         // Camel wraps what a route threw; the innermost message is the one that says why

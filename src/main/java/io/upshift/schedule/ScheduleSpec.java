@@ -27,6 +27,6 @@ public record ScheduleSpec(String targetVersion, UpgradeMode mode, boolean accep
     /** The request a window opening at {@code opensAt} makes: the pipeline must not start new downtime work after its end. */
     public UpgradeRequest upgradeRequest(String scheduleId, Instant opensAt) {
         String by = requestedBy != null ? requestedBy : "schedule " + scheduleId;
-        return new UpgradeRequest(targetVersion, mode, acceptRisk, by, allowDowngrade, opensAt.plus(window()));
+        return new UpgradeRequest(targetVersion, mode, acceptRisk, by, allowDowngrade, opensAt.plus(window()), null);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.upshift.RejectedException;
+import io.upshift.store.UpgradeRecords;
 import io.upshift.version.ImportGuard;
 import io.upshift.version.Version;
 import io.upshift.version.VersionConfig;
@@ -11,9 +12,9 @@ import io.upshift.version.VersionConfig;
 /** Refuses (409) to overwrite the configuration of a version that a running upgrade is rolling out. */
 public class UpgradeImportGuard implements ImportGuard {
 
-    private final UpgradeStore store;
+    private final UpgradeRecords store;
 
-    public UpgradeImportGuard(UpgradeStore store) {
+    public UpgradeImportGuard(UpgradeRecords store) {
         this.store = store;
     }
 
@@ -22,7 +23,7 @@ public class UpgradeImportGuard implements ImportGuard {
         Version version = Version.parse(config.version());
         for (UpgradeRecord active : store.active()) {
             if (Version.parse(active.targetVersion()).equals(version)) {
-                throw new RejectedException(409, "version is being rolled out",
+                throw new RejectedException(RejectedException.Code.VERSION_IN_USE, "version is being rolled out",
                         List.of("upgrade " + active.id() + " is rolling out " + version
                                 + ": its configuration cannot be overwritten until the upgrade ends"),
                         Map.of("upgrade", active.id()));

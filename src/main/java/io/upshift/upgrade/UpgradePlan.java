@@ -3,24 +3,44 @@ package io.upshift.upgrade;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.upshift.precheck.PrecheckReport;
 
 /**
  * What an upgrade will do, decided before anything changes (and answered as is to a dry run):
- * the effective mode and why, and the services in dependency order with their images.
+ * the effective mode and why, its impact in words, the services in dependency order with their
+ * images, and (once run) the pre-checks' report.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode requestedMode, UpgradeMode mode,
-        String modeReason, List<PlannedService> services, @JsonIgnore UpgradeRequest request) {
+        String modeReason, List<PlannedService> services, @JsonIgnore UpgradeRequest request, PrecheckReport prechecks) {
 
     public UpgradePlan {
         services = List.copyOf(services);
     }
 
+    public UpgradePlan(String fromVersion, String targetVersion, UpgradeMode requestedMode, UpgradeMode mode,
+            String modeReason, List<PlannedService> services, UpgradeRequest request) {
+        this(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, null);
+    }
+
     public UpgradePlan withMode(Verdict verdict) {
         return new UpgradePlan(fromVersion, targetVersion, requestedMode, verdict.mode(), verdict.reason(), services,
-                request);
+                request, prechecks);
+    }
+
+    public UpgradePlan withPrechecks(PrecheckReport report) {
+        return new UpgradePlan(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, report);
+    }
+
+    @JsonProperty("impact")
+    public String impact() {
+        return mode.impact();
     }
 
     /** One service of the plan: the Deployment and container it changes, from which image to which. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PlannedService(String name, String namespace, String deployment, String container,
             List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget) {
     }

@@ -11,7 +11,9 @@ import io.upshift.RejectedException;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.RolloutException;
-import io.upshift.version.DependencyOrder;
+import io.upshift.store.PlatformVersion;
+import io.upshift.store.UpgradeRecords;
+import io.upshift.version.DependencyGraph;
 import io.upshift.version.ServiceSpec;
 import io.upshift.version.Version;
 import io.upshift.version.VersionConfig;
@@ -20,22 +22,25 @@ import io.upshift.version.VersionStore;
 /**
  * Turns an upgrade request into a plan: reads it, checks it against what is imported and what the
  * platform runs, asks {@link Compatibility} for the mode, and reads the cluster for each service's
- * current image. Nothing is changed here.
+ * current image. Also plans the rollback of an upgrade. Nothing is changed here.
  */
 public class UpgradePlanner {
 
     static final String WHAT = "upgrade request";
 
     private final VersionStore versions;
-    private final UpgradeStore upgrades;
+    private final PlatformVersion platform;
+    private final UpgradeRecords upgrades;
     private final Compatibility compatibility;
     private final KubernetesClient client;
     private final String defaultNamespace;
     private final DocumentReader<UpgradeRequest> reader;
 
-    public UpgradePlanner(VersionStore versions, UpgradeStore upgrades, Compatibility compatibility,
-            KubernetesClient client, String defaultNamespace, DocumentReader<UpgradeRequest> reader) {
+    public UpgradePlanner(VersionStore versions, PlatformVersion platform, UpgradeRecords upgrades,
+            Compatibility compatibility, KubernetesClient client, String defaultNamespace,
+            DocumentReader<UpgradeRequest> reader) {
         this.versions = versions;
+        this.platform = platform;
         this.upgrades = upgrades;
         this.compatibility = compatibility;
         this.client = client;
@@ -51,10 +56,10 @@ public class UpgradePlanner {
         return reader.read(body instanceof byte[] bytes ? bytes : String.valueOf(body).getBytes(), format);
     }
 
-    /** Refuses what cannot start: risk not accepted (400), unknown target (404), nothing to do (409), downgrade (422). */
+    /** Refuses what cannot start whatever the platform runs: risk not accepted (400), no or unknown target (422, 404). */
     public UpgradeRequest validate(UpgradeRequest request) {
         if (!request.riskAccepted()) {
-            throw new RejectedException(400, "the risk disclaimer must be accepted",
+            throw new RejectedException(RejectedException.Code.RISK_NOT_ACCEPTED, "the risk disclaimer must be accepted",
                     List.of("acceptRisk: must be true: confirm that you understand the impact of the upgrade"));
         }
         if (request.targetVersion() == null || request.targetVersion().isBlank()) {
@@ -64,57 +69,108 @@ public class UpgradePlanner {
             throw RejectedException.invalid(WHAT, List.of("targetVersion: \"" + request.targetVersion()
                     + "\" is not a version of four numeric segments such as 5.1.2.04"));
         }
-        VersionConfig target = versions.find(request.targetVersion())
-                .orElseThrow(() -> VersionStore.unknown(request.targetVersion()));
-        Version current = Version.parse(upgrades.currentVersion());
+        versions.get(request.targetVersion());
+        return request;
+    }
+
+    /**
+     * The plan, from one read of the version the platform runs, the target's config and the cluster
+     * (made under the platform lock, so nothing ends or starts in between): nothing to do (409),
+     * downgrade not allowed (422), the compatibility verdict (the mode and why), and the services in
+     * dependency order with their current and target images.
+     */
+    public UpgradePlan plan(UpgradeRequest request) {
+        String runs = platform.current();
+        Version current = Version.parse(runs);
+        VersionConfig target = versions.get(request.targetVersion());
         Version wanted = Version.parse(target.version());
         if (wanted.equals(current)) {
-            throw new RejectedException(409, "already at target version",
+            throw new RejectedException(RejectedException.Code.ALREADY_AT_TARGET, "already at target version",
                     List.of("the platform already runs " + current + ": nothing to do"));
         }
         if (wanted.compareTo(current) < 0 && !request.downgradeAllowed()) {
             throw RejectedException.invalid(WHAT, List.of("targetVersion: " + wanted + " is lower than the current "
                     + current + "; set allowDowngrade to roll back to an older version"));
         }
-        return request;
-    }
-
-    /** The compatibility verdict: the mode this upgrade will run in, and why. */
-    public Verdict verdict(UpgradeRequest request) {
-        VersionConfig target = versions.get(request.targetVersion());
-        return compatibility.classify(Version.parse(upgrades.currentVersion()), target, request.mode());
-    }
-
-    /** The plan for the verdict's mode: services in dependency order with their current and target images. */
-    public UpgradePlan plan(UpgradeRequest request, Verdict verdict) {
-        VersionConfig target = versions.get(request.targetVersion());
+        Verdict verdict = compatibility.classify(current, target, request.mode());
         Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
-        List<String> problems = new ArrayList<>();
         List<UpgradePlan.PlannedService> planned = new ArrayList<>();
-        for (String name : DependencyOrder.topologicalOrder(target)) {
+        for (String name : DependencyGraph.of(target).order()) {
             ServiceSpec spec = target.service(name).orElseThrow();
             String namespace = spec.namespaceOr(defaultNamespace);
             Deployment d = byNamespace.computeIfAbsent(namespace, this::deployments).get(spec.deploymentName());
+            String from = null;
+            int replicas = 0;
+            boolean already = false;
+            // a missing Deployment or container is the pre-checks' to report (deployment-exists, container-exists)
+            if (d != null) {
+                replicas = DeploymentRules.desiredReplicas(d);
+                try {
+                    from = DeploymentRules.image(d, spec.container(), name);
+                    already = from.equals(spec.image()) && replicas > 0 && DeploymentRules.rolledOut(d);
+                } catch (RolloutException e) {
+                    from = null;
+                }
+            }
+            planned.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
+                    spec.dependsOn(), from, spec.image(), replicas, already));
+        }
+        UpgradeMode requested = request.mode() == null ? UpgradeMode.ZERO_DOWNTIME : request.mode();
+        return new UpgradePlan(runs, target.version(), requested, verdict.mode(), verdict.reason(),
+                planned, request);
+    }
+
+    /**
+     * The plan that undoes {@code original}: every service back to the image it started from, from
+     * one read of the cluster. A rolling upgrade is undone dependents first (the dependencies are
+     * reversed); a downtime one comes down and back up as it went.
+     */
+    public UpgradePlan rollback(UpgradeRecord original) {
+        DependencyGraph graph = original.graph();
+        DependencyGraph order = original.mode() == UpgradeMode.DOWNTIME ? graph : graph.reversed();
+        Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
+        List<UpgradePlan.PlannedService> planned = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (String name : order.order()) {
+            ServiceProgress s = original.service(name).orElseThrow();
+            Deployment d = byNamespace.computeIfAbsent(s.namespace(), this::deployments).get(s.deployment());
             if (d == null) {
-                problems.add(name + ": Deployment " + namespace + "/" + spec.deploymentName() + " not found in the cluster");
+                problems.add(name + ": Deployment " + s.namespace() + "/" + s.deployment() + " not found in the cluster");
                 continue;
             }
             try {
-                String from = DeploymentRules.image(d, spec.container(), name);
+                String now = DeploymentRules.image(d, s.container(), name);
                 int replicas = DeploymentRules.desiredReplicas(d);
-                boolean already = from.equals(spec.image()) && replicas > 0 && DeploymentRules.rolledOut(d);
-                planned.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
-                        spec.dependsOn(), from, spec.image(), replicas, already));
+                planned.add(new UpgradePlan.PlannedService(name, s.namespace(), s.deployment(), s.container(),
+                        order.dependsOn(name), now, s.fromImage(), replicas,
+                        now.equals(s.fromImage()) && replicas > 0 && DeploymentRules.rolledOut(d)));
             } catch (RolloutException e) {
                 problems.add(name + ": " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
-            throw new RejectedException(422, "the cluster does not match the target version", problems);
+            throw new RejectedException(RejectedException.Code.CLUSTER_MISMATCH,
+                    "the cluster does not match the upgrade to roll back", problems);
         }
-        UpgradeMode requested = request.mode() == null ? UpgradeMode.ZERO_DOWNTIME : request.mode();
-        return new UpgradePlan(upgrades.currentVersion(), target.version(), requested, verdict.mode(),
-                verdict.reason(), planned, request);
+        String current = platform.current();
+        return new UpgradePlan(current, original.fromVersion(), original.mode(), original.mode(),
+                "rollback of " + original.id() + ": every service back to the image it started from", planned, null);
+    }
+
+    /** The record with each service's image and replicas as the cluster reports them now. */
+    public UpgradeRecord observe(UpgradeRecord record) {
+        Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
+        return record.mapServices(s -> {
+            Deployment d = byNamespace.computeIfAbsent(s.namespace(), this::deployments).get(s.deployment());
+            if (d == null) {
+                return s.observed(null, null);
+            }
+            try {
+                return s.observed(DeploymentRules.image(d, s.container(), s.name()), DeploymentRules.desiredReplicas(d));
+            } catch (RolloutException e) {
+                return s.observed(null, DeploymentRules.desiredReplicas(d));
+            }
+        });
     }
 
     /** A request that met the lock: the same request retried (same Idempotency-Key) gets its upgrade back. */
@@ -132,7 +188,7 @@ public class UpgradePlanner {
     }
 
     public static RejectedException inProgress(String holder) {
-        return new RejectedException(409, "an upgrade is in progress",
+        return new RejectedException(RejectedException.Code.UPGRADE_IN_PROGRESS, "an upgrade is in progress",
                 List.of("upgrade " + holder + " is running: wait for it to end, or force stop it"),
                 Map.of("upgrade", holder == null ? "unknown" : holder));
     }

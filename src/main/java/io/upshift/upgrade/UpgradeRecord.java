@@ -2,41 +2,81 @@ package io.upshift.upgrade;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.upshift.precheck.PrecheckReport;
+import io.upshift.version.DependencyGraph;
 
 /**
- * The Upgrade Record of one upgrade, as the API shows it. {@code trigger} is {@code http},
- * {@code inbox} or {@code schedule}; {@code overran} is true when a scheduled upgrade was still
- * running after its window closed.
+ * The Upgrade Record of one upgrade, as the API shows it and the lifecycle stores it. {@code
+ * trigger} is {@code http}, {@code inbox}, {@code schedule} or {@code rollback}; {@code phase} is
+ * the pass an active upgrade is in; {@code overran} is true when a scheduled upgrade was still
+ * running after its window closed; {@code rollbackOf} / {@code rolledBackBy} link a rollback and
+ * the upgrade it undoes; {@code actions} lists what operators did to it, oldest first;
+ * {@code prechecks} is the report of the {@code PRECHECKING} stage and {@code acceptWarnings} whether
+ * the request accepted its warnings.
  */
 public record UpgradeRecord(String id, String fromVersion, String targetVersion, UpgradeMode requestedMode,
-        UpgradeMode mode, String modeReason, UpgradeState state, String trigger, String requestedBy,
+        UpgradeMode mode, String modeReason, UpgradeState state, Phase phase, String trigger, String requestedBy,
         Instant createdAt, Instant startedAt, Instant finishedAt, Progress progress, List<ServiceProgress> services,
-        String message, Instant windowEndsAt, boolean overran) {
+        String message, Instant windowEndsAt, boolean overran, int parallelism, String rollbackOf,
+        String rolledBackBy, List<ActionEntry> actions, PrecheckReport prechecks, boolean acceptWarnings) {
 
     public UpgradeRecord {
         services = services == null ? List.of() : List.copyOf(services);
+        actions = actions == null ? List.of() : List.copyOf(actions);
         progress = progressOf(services);
     }
 
-    public UpgradeRecord running(Instant at, String newMessage) {
-        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.RUNNING,
-                trigger, requestedBy, createdAt, startedAt == null ? at : startedAt, null, progress, services,
-                newMessage, windowEndsAt, overran);
+    /** A newly accepted upgrade: PENDING, nothing done. */
+    public static UpgradeRecord accepted(String id, String fromVersion, String targetVersion, UpgradeMode requestedMode,
+            UpgradeMode mode, String modeReason, String trigger, String requestedBy, Instant at,
+            List<ServiceProgress> services, Instant windowEndsAt, int parallelism, String rollbackOf,
+            boolean acceptWarnings) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.PENDING,
+                null, trigger, requestedBy, at, null, null, null, services, "accepted", windowEndsAt, false, parallelism,
+                rollbackOf, null, List.of(), null, acceptWarnings);
     }
 
+    public UpgradeRecord in(UpgradeState newState, Phase newPhase, String newMessage) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, newPhase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, newMessage, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
+    }
+
+    /** Starts running (again, after a resume: no longer finished). */
+    public UpgradeRecord running(Instant at, Phase newPhase, String newMessage) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.UPGRADING,
+                newPhase, trigger, requestedBy, createdAt, startedAt == null ? at : startedAt, null, progress, services,
+                newMessage, windowEndsAt, overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
+    }
+
+    /** Ends in a final state; a service never started is marked so, with the image it still runs. */
     public UpgradeRecord ended(UpgradeState newState, Instant at, String newMessage) {
         boolean late = overran || (windowEndsAt != null && at.isAfter(windowEndsAt));
-        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, trigger,
-                requestedBy, createdAt, startedAt, at, progress, services, newMessage, windowEndsAt, late);
+        List<ServiceProgress> closed = new ArrayList<>(services.size());
+        for (ServiceProgress s : services) {
+            closed.add(s.state() == ServiceState.PENDING
+                    ? s.with(ServiceState.NOT_STARTED, "not started; runs " + s.fromImage()) : s);
+        }
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, null,
+                trigger, requestedBy, createdAt, startedAt, at, progress, closed, newMessage, windowEndsAt, late,
+                parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
     }
 
     public UpgradeRecord withMessage(String newMessage) {
-        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, trigger,
-                requestedBy, createdAt, startedAt, finishedAt, progress, services, newMessage, windowEndsAt, overran);
+        return in(state, phase, newMessage);
+    }
+
+    public UpgradeRecord withServices(List<ServiceProgress> newServices) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, newServices, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
     }
 
     /** The record with one service's line replaced. */
@@ -45,18 +85,43 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
         for (ServiceProgress s : services) {
             changed.add(s.name().equals(updated.name()) ? updated : s);
         }
-        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, trigger,
-                requestedBy, createdAt, startedAt, finishedAt, progress, changed, message, windowEndsAt, overran);
+        return withServices(changed);
+    }
+
+    /** The record with {@code change} applied to every service line. */
+    public UpgradeRecord mapServices(UnaryOperator<ServiceProgress> change) {
+        return withServices(services.stream().map(change).toList());
+    }
+
+    public UpgradeRecord withAction(ActionEntry entry) {
+        List<ActionEntry> more = new ArrayList<>(actions);
+        more.add(entry);
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, more, prechecks, acceptWarnings);
+    }
+
+    public UpgradeRecord withPrechecks(PrecheckReport report) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, report, acceptWarnings);
+    }
+
+    public UpgradeRecord withRolledBackBy(String rollbackId) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rollbackId, actions, prechecks, acceptWarnings);
     }
 
     public Optional<ServiceProgress> service(String name) {
         return services.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
-    /** Every service has an outcome for this run: the aggregator's completion condition. */
-    @JsonIgnore
-    public boolean isServicesFinal() {
-        return services.stream().allMatch(ServiceProgress::isFinal);
+    /** The services and what each depends on, in the record's order. */
+    public DependencyGraph graph() {
+        Map<String, List<String>> graph = new LinkedHashMap<>();
+        services.forEach(s -> graph.put(s.name(), s.dependsOn()));
+        return DependencyGraph.of(graph);
     }
 
     @JsonIgnore

@@ -14,7 +14,7 @@ import io.upshift.intake.Problem;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpgradeRequest(String targetVersion, UpgradeMode mode, Boolean acceptRisk, String requestedBy,
-        Boolean allowDowngrade, Instant windowEndsAt) {
+        Boolean allowDowngrade, Instant windowEndsAt, Boolean acceptWarnings) {
 
     /**
      * Read against {@code schema/upgrade-request.schema.json} (a client cannot set
@@ -36,6 +36,11 @@ public record UpgradeRequest(String targetVersion, UpgradeMode mode, Boolean acc
 
     public boolean riskAccepted() {
         return Boolean.TRUE.equals(acceptRisk);
+    }
+
+    /** The operator accepts the pre-checks' warnings (a blocking failure stops the upgrade regardless). */
+    public boolean warningsAccepted() {
+        return Boolean.TRUE.equals(acceptWarnings);
     }
 
     public boolean downgradeAllowed() {

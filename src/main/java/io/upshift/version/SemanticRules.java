@@ -65,10 +65,10 @@ final class SemanticRules {
                 }
             }
         }
-        for (List<String> cycle : DependencyOrder.cycles(graph)) {
+        for (List<String> cycle : DependencyGraph.of(graph).cycles()) {
             if (cycle.size() > 1) {
                 problems.add(new Problem(Problem.path("services", firstIndex.get(cycle.get(0)), "dependsOn"),
-                        "dependency cycle: " + DependencyOrder.describe(cycle)));
+                        "dependency cycle: " + DependencyGraph.describe(cycle)));
             }
         }
 

@@ -92,7 +92,7 @@ public class VersionStore {
     }
 
     public static RejectedException unknown(String version) {
-        return new RejectedException(404, "unknown version",
+        return new RejectedException(RejectedException.Code.UNKNOWN_VERSION, "unknown version",
                 List.of("no version configuration \"" + version + "\" has been imported"));
     }
 

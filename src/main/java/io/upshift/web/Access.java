@@ -17,7 +17,6 @@ import java.util.Set;
 
 import io.upshift.LogText;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.AsyncResult;
@@ -64,8 +63,10 @@ import org.slf4j.LoggerFactory;
  *     when it passes its absolute lifetime or the user's password changes; API calls with an
  *     Authorization header get none;</li>
  * <li>{@code POST /auth/login} (JSON {@code username}, {@code password}) opens a session;</li>
- * <li>authentication: the session's user, or HTTP Basic checked against the users file. Each
- *     check is a slow hash, so it is admitted by the {@link VerificationGate} (429/503 at once when
+ * <li>authentication: the session's user, an API token ({@code Authorization: Bearer}, checked
+ *     by {@link TokenAuthHandler}: no password hashing), or HTTP Basic checked against the users
+ *     file; console pages without a session redirect to the logon page; the probes, the logon
+ *     page's own files and the OpenAPI description are open. Each Basic or logon check is a slow hash, so it is admitted by the {@link VerificationGate} (429/503 at once when
  *     the address's or the server's share is in use) and counted by the {@link LoginThrottle}
  *     before it runs, on a worker pool of its own; a pair found right is remembered for a short
  *     while ({@link VerifiedCredentials}), so an API client pays for one hash, not one per call;</li>
@@ -92,7 +93,7 @@ public class Access {
     public static final String HEALTH = "/observe/health";
 
     private static final Set<String> PUBLIC = Set.of(LOGIN_PAGE, "/console/login.js", "/console/console.css",
-            "/favicon.ico");
+            "/favicon.ico", OpenApiDocument.PATH, OpenApiDocument.VERSION_CONFIG_SCHEMA);
     private static final Map<String, HealthProbe.Kind> PROBES = Map.of(HEALTH, HealthProbe.Kind.ALL,
             HEALTH + "/live", HealthProbe.Kind.LIVENESS, HEALTH + "/ready", HealthProbe.Kind.READINESS);
     private static final Set<HttpMethod> READ_ONLY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
@@ -112,20 +113,28 @@ public class Access {
     private final VerifiedCredentials verified;
     private final HealthProbe health;
     private final ObjectMapper json;
+    private final Replies replies;
     private final Clock clock;
     private final Settings settings;
+    private final Handler<RoutingContext> bearer;
 
-    public Access(UserFile users, Passwords passwords, LoginThrottle throttle, VerificationGate gate,
-            VerifiedCredentials verified, HealthProbe health, ObjectMapper json, Clock clock, Settings settings) {
-        this.verified = verified;
+    /** The password checks' guards: the cap on checks in flight, the attempt counter, the remembered right pairs. */
+    public record Guards(VerificationGate gate, LoginThrottle throttle, VerifiedCredentials verified) {
+    }
+
+    public Access(UserFile users, Passwords passwords, Guards guards, HealthProbe health, ObjectMapper json,
+            Clock clock, Settings settings, Handler<RoutingContext> bearer) {
         this.users = users;
         this.passwords = passwords;
-        this.throttle = throttle;
-        this.gate = gate;
+        this.throttle = guards.throttle();
+        this.gate = guards.gate();
+        this.verified = guards.verified();
         this.health = health;
         this.json = json;
+        this.replies = new Replies(json);
         this.clock = clock;
         this.settings = settings;
+        this.bearer = bearer;
     }
 
     /**
@@ -327,6 +336,10 @@ public class Access {
             redirect(ctx, LOGIN_PAGE + "?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8));
             return;
         }
+        if (TokenAuthHandler.isBearer(header)) { // API tokens: their own check, no password hashing
+            bearer.handle(ctx);
+            return;
+        }
         String name = Optional.ofNullable(basicUser(header)).orElse(""); // the one BasicAuthHandler will check
         BasicAuthHandler.create(checked(ctx, name, directory), REALM).handle(ctx);
     }
@@ -376,18 +389,14 @@ public class Access {
     }
 
     private void busy(RoutingContext ctx, VerificationGate.Refusal refusal) {
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-        send(ctx, refusal.status(), Map.of("error", refusal == VerificationGate.Refusal.ADDRESS_BUSY
-                ? "too many logins in progress from this address" : "too many logins in progress",
-                "retryAfterSeconds", 1));
+        replies.retryLater(ctx, refusal.status(), refusal == VerificationGate.Refusal.ADDRESS_BUSY
+                ? "too many logins in progress from this address" : "too many logins in progress", Duration.ofSeconds(1));
     }
 
     private void tooMany(RoutingContext ctx, String name, String address, Duration wait) {
-        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         LOG.warn("Login for user '{}' from {} refused: too many attempts, next attempt in {} s", LogText.of(name),
-                address, seconds);
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
-        send(ctx, 429, Map.of("error", "too many failed logins", "retryAfterSeconds", seconds));
+                address, Replies.seconds(wait));
+        replies.retryLater(ctx, 429, "too many failed logins", wait);
     }
 
     /** JSON answers for what the handlers above refuse; anything else goes on to Vert.x's defaults. */
@@ -419,14 +428,7 @@ public class Access {
     }
 
     private void send(RoutingContext ctx, int status, Map<String, ?> body) {
-        try {
-            ctx.response().setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .end(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
+        replies.send(ctx, status, body);
     }
 
     /** What a session remembers of the password it was opened with: a digest of the stored hash. */

@@ -27,7 +27,7 @@ public class HttpHeaderPolicy implements HeaderFilterStrategy {
     private static final Set<String> ALSO_REQUEST = Set.of("content-type", "idempotency-key");
     private static final Set<String> CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie",
             "x-xsrf-token");
-    private static final Set<String> PATH_PARAMETERS = Set.of("id", "version");
+    private static final Set<String> PATH_PARAMETERS = Set.of("id", "version", "name", "action");
 
     private final HeaderFilterStrategy standard = new HttpHeaderFilterStrategy();
 

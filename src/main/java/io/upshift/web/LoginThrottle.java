@@ -47,13 +47,31 @@ public class LoginThrottle {
         if (!wait.isZero()) {
             return wait;
         }
+        count(user, address, now);
+        return Duration.ZERO;
+    }
+
+    private void count(String user, String address, Instant now) {
         if (attempts.size() > MAX_TRACKED) {
             attempts.entrySet().removeIf(e -> stale(e.getValue(), now));
         }
         for (String key : keys(user, address)) {
             attempts.compute(key, (k, old) -> new Attempts((old == null || stale(old, now) ? 0 : old.count()) + 1, now));
         }
-        return Duration.ZERO;
+    }
+
+    /** How long the pair or the address must still wait (zero: it may try), counting nothing. */
+    public Duration waitFor(String user, String address) {
+        return waitFor(user, address, clock.instant());
+    }
+
+    /**
+     * Counts a failed attempt after it was checked, for checks cheap enough to run before counting
+     * (API tokens); answers the pair's attempts in a row.
+     */
+    public int failed(String user, String address) {
+        count(user, address, clock.instant());
+        return count(user, address);
     }
 
     /** The attempt was right: the pair starts afresh, and the address gets its attempt back. */

@@ -43,6 +43,7 @@ class HealthTest extends UpshiftTestSupport {
                 .until(() -> send(null, HttpRequest.newBuilder(uri("/observe/health")).GET()), r -> r.statusCode() == 200);
         assertThat(states()).containsEntry("database", "UP").containsEntry("kubernetes", "UP");
         assertThat(body(health).path("status").asText()).isEqualTo("UP");
+        assertThat(states()).containsEntry("api", "UP");
         for (String path : new String[] {"/observe/health/live", "/observe/health/ready",
                 "/observe/health?exposureLevel=full&stackTrace=true&data=true"}) {
             HttpResponse<String> anonymous = send(null, HttpRequest.newBuilder(uri(path)).GET());
@@ -67,5 +68,9 @@ class HealthTest extends UpshiftTestSupport {
             assertThat(anonymous.statusCode()).as(path).isEqualTo(503);
             assertThat(anonymous.body()).as(path).isEqualTo("{\"status\":\"DOWN\"}");
         }
+        // the readiness probe takes the replica out of the Service; the liveness probe does not restart it
+        HttpResponse<String> live = send(null, HttpRequest.newBuilder(uri("/observe/health/live")).GET());
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
     }
 }

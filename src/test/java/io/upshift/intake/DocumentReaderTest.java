@@ -76,7 +76,7 @@ class DocumentReaderTest {
         assertThat(refused.error()).isEqualTo("invalid upgrade request");
         assertThat(refused.reasons()).containsExactly(
                 "top level: unknown field \"acceptRsk\" (did you mean \"acceptRisk\"?)",
-                "top level: unknown field \"windowEndsAt\"; allowed: kind, targetVersion, acceptRisk, mode, requestedBy, allowDowngrade",
+                "top level: unknown field \"windowEndsAt\"; allowed: kind, targetVersion, acceptRisk, mode, requestedBy, allowDowngrade, acceptWarnings",
                 "targetVersion: must be a string such as \"5.1.2.04\", got a number",
                 "mode: \"fast\" is not an upgrade mode (zero-downtime or downtime)",
                 "acceptRisk: must be true or false, got a string");
@@ -90,7 +90,7 @@ class DocumentReaderTest {
                 mode: DOWNTIME
                 acceptRisk: true
                 """.getBytes(StandardCharsets.UTF_8), "yaml");
-        assertThat(request).isEqualTo(new UpgradeRequest("5.1.2.04", UpgradeMode.DOWNTIME, true, null, null, null));
+        assertThat(request).isEqualTo(new UpgradeRequest("5.1.2.04", UpgradeMode.DOWNTIME, true, null, null, null, null));
     }
 
     @Test

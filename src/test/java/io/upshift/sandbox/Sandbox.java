@@ -13,6 +13,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.upshift.config.JsonConfiguration;
 import io.upshift.kubernetes.DeploymentRules;
 
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+
 import static org.awaitility.Awaitility.await;
 
 /** Test helpers around a real {@link SandboxCluster} (the code the application runs) with fast pods. */
@@ -35,7 +37,7 @@ public final class Sandbox {
         return new KubernetesClientBuilder().withConfig(sandbox.clientConfig()).build();
     }
 
-    /** Creates a Deployment (25%/25% strategy, like the seed) and waits until the controller rolled it out. */
+    /** Creates a Deployment (25%/25% strategy, readiness probes and a PodDisruptionBudget, like the seed) and waits until the controller rolled it out. */
     public static Deployment create(KubernetesClient client, String name, int replicas, String container, String image,
             Integer progressDeadlineSeconds) {
         Map<String, String> labels = Map.of("app", name);
@@ -47,11 +49,15 @@ public final class Sandbox {
                 .withMaxSurge(new IntOrString("25%")).withMaxUnavailable(new IntOrString("25%")).endRollingUpdate()
                 .endStrategy()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName(container).withImage(image).endContainer()
-                .addNewContainer().withName("sidecar").withImage("registry.upshift.local/proxy:1").endContainer()
+                .withNewSpec().addNewContainer().withName(container).withImage(image)
+                .withReadinessProbe(SandboxCluster.readinessProbe()).endContainer()
+                .addNewContainer().withName("sidecar").withImage("registry.upshift.local/proxy:1")
+                .withReadinessProbe(SandboxCluster.readinessProbe()).endContainer()
                 .endSpec().endTemplate()
                 .endSpec().build();
         client.apps().deployments().inNamespace(NS).resource(d).create();
+        client.policy().v1().podDisruptionBudget().inNamespace(NS).resource(SandboxCluster.disruptionBudget(name, NS))
+                .createOr(NonDeletingOperation::update);
         await().atMost(Duration.ofSeconds(10)).until(() -> DeploymentRules.rolledOut(get(client, name)));
         return get(client, name);
     }

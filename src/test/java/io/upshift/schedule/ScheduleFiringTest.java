@@ -136,7 +136,7 @@ class ScheduleFiringTest extends UpshiftTestSupport {
         assertThat(Instant.parse(upgrade.path("windowEndsAt").asText())).isEqualTo(opensAt.plus(Duration.ofMinutes(5)));
         clock().shift(Duration.ZERO);
         JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> body(get("/api/upgrades/" + upgradeId)),
-                u -> !u.path("state").asText().matches("PENDING|RUNNING"));
+                u -> !u.path("state").asText().matches("PENDING|PRECHECKING|UPGRADING|VERIFYING"));
         assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
 
         JsonNode again = awaitOutcome(scheduleSoon(60).path("id").asText());
@@ -145,6 +145,8 @@ class ScheduleFiringTest extends UpshiftTestSupport {
 
     @Test
     void defaultWindowsFromTheSettingsAreCreatedAtStart() throws Exception {
+        // applied by the leader (route apply-default-windows), moments after the start
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/schedules/window-nightly").statusCode() == 200);
         JsonNode nightly = body(get("/api/schedules/window-nightly"));
         assertThat(nightly.path("name").asText()).isEqualTo("nightly");
         assertThat(nightly.path("source").asText()).isEqualTo("settings upshift.windows.nightly");

@@ -75,15 +75,19 @@ class WindowsTest {
 
     @Test
     void outcomes() {
-        UpgradeRecord record = new UpgradeRecord("upg-1", "5.1.2.02", "5.1.2.04", null, null, null, null, "schedule", null,
-                null, null, null, null, List.of(), null, null, false);
+        UpgradeRecord record = UpgradeRecord.accepted("upg-1", "5.1.2.02", "5.1.2.04", null, null, null, "schedule", null,
+                null, List.of(), null, 4, null, false);
         assertThat(Outcome.started(record)).isEqualTo(new Outcome("STARTED upg-1", "upg-1"));
-        RejectedException running = new RejectedException(409, "an upgrade is in progress", List.of("…"), Map.of("upgrade", "upg-7"));
+        RejectedException running = new RejectedException(RejectedException.Code.UPGRADE_IN_PROGRESS,
+                "an upgrade is in progress", List.of("…"), Map.of("upgrade", "upg-7"));
         // as the route sees it: wrapped by Camel
         assertThat(Outcome.refused(new CamelExecutionException("x", null, running), "5.1.2.04").text())
                 .isEqualTo("SKIPPED: an upgrade is in progress (upg-7)");
-        assertThat(Outcome.refused(new RejectedException(409, "already at target version", List.of()), "5.1.2.04").text())
-                .isEqualTo("SKIPPED: already at 5.1.2.04");
+        assertThat(Outcome.refused(new RejectedException(RejectedException.Code.ALREADY_AT_TARGET,
+                "already at target version", List.of()), "5.1.2.04").text()).isEqualTo("SKIPPED: already at 5.1.2.04");
+        // the code decides, not the text: another 409 worded alike is a failure
+        assertThat(Outcome.refused(new RejectedException(409, "an upgrade is in progress", List.of()), "5.1.2.04").text())
+                .startsWith("FAILED: ");
         assertThat(Outcome.refused(new RejectedException(404, "unknown version", List.of("no version 9.9.9.9")), "9.9.9.9").text())
                 .isEqualTo("FAILED: unknown version: no version 9.9.9.9");
         assertThat(Outcome.refused(new IllegalStateException("outer", new UnsupportedOperationException("inner")), "x").text())

@@ -20,7 +20,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.upshift.version.ServiceSpec;
+import io.upshift.version.DependencyGraph;
 import org.junit.jupiter.api.Test;
 
 class DagRunnerTest {
@@ -235,7 +235,7 @@ class DagRunnerTest {
     @Test
     void reverseOrderStartsANodeOnlyAfterEveryNodeThatDependsOnIt() {
         Map<String, List<String>> forward = graph("db", "", "api", "db", "worker", "db", "web", "api");
-        Map<String, List<String>> reversed = DagRunner.reverse(forward);
+        Map<String, List<String>> reversed = DependencyGraph.of(forward).reversed().asMap();
         assertThat(reversed).containsExactly(Map.entry("db", List.of("api", "worker")), Map.entry("api", List.of("web")),
                 Map.entry("worker", List.of()), Map.entry("web", List.of()));
 
@@ -391,15 +391,11 @@ class DagRunnerTest {
     }
 
     @Test
-    void graphOfServicesAndValidation() {
-        var services = List.of(new ServiceSpec("db", "i", null, null, null, null),
-                new ServiceSpec("api", "i", List.of("db"), null, null, null));
-        assertThat(DagRunner.graphOf(services)).containsExactly(Map.entry("db", List.of()), Map.entry("api", List.of("db")));
-
+    void graphValidation() {
         assertThatThrownBy(() -> DagRunner.of(graph("a", "b", "b", "c", "c", "a", "d", "")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("dependency cycle among [a, b, c]");
-        assertThatThrownBy(() -> DagRunner.of(graph("a", "x"))).hasMessage("a depends on unknown node x");
-        assertThatThrownBy(() -> DagRunner.of(graph("a", "a"))).hasMessage("a depends on itself");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("dependency cycle: a -> b -> c -> a");
+        assertThatThrownBy(() -> DagRunner.of(graph("a", "x"))).hasMessage("service \"a\" depends on unknown service \"x\"");
+        assertThatThrownBy(() -> DagRunner.of(graph("a", "a"))).hasMessage("dependency cycle: a -> a");
         assertThatThrownBy(() -> DagRunner.of(graph("a", "")).parallelism(0)).hasMessageContaining("at least 1");
         assertThatThrownBy(() -> DagRunner.of(graph("a", "")).alreadyDone(List.of("z"))).hasMessageContaining("[z]");
     }

@@ -43,6 +43,15 @@ class UpgradeFailureTest extends UpshiftTestSupport {
         assertThat(services.get("gateway").path("state").asText()).isEqualTo("ROLLED_BACK");
         assertThat(services.get("web-console").path("state").asText()).isEqualTo("NOT_STARTED");
         assertThat(services.get("config-center").path("state").asText()).isEqualTo("ROLLED_BACK");
+        // the timeline's evidence: config-center rolled forward, then back once gateway had failed
+        JsonNode phases = services.get("config-center").path("phases");
+        assertThat(phases).hasSize(2);
+        assertThat(phases.get(0).path("kind").asText()).isEqualTo("ROLLING");
+        assertThat(phases.get(1).path("kind").asText()).isEqualTo("ROLLBACK");
+        assertThat(java.time.Instant.parse(phases.get(1).path("startedAt").asText()))
+                .isAfterOrEqualTo(java.time.Instant.parse(services.get("gateway").path("phases").get(0).path("finishedAt").asText()));
+        assertThat(phases.get(1).path("finishedAt")).isEqualTo(services.get("config-center").path("finishedAt"));
+        assertThat(services.get("web-console").path("phases")).isEmpty();
         for (String service : services.keySet()) {
             assertThat(image(service)).endsWith(":5.1.2.02");
         }
@@ -73,19 +82,29 @@ class UpgradeFailureTest extends UpshiftTestSupport {
         assertThat(overwrite.statusCode()).isEqualTo(409);
         assertThat(body(overwrite).path("upgrade").asText()).isEqualTo(id);
 
-        HttpResponse<String> stopped = postJson("/api/upgrades/" + id + "/stop", "");
+        HttpResponse<String> stopped = postJson("/api/upgrades/" + id + "/force-stop", "{\"note\":\"stuck\"}");
         assertThat(stopped.statusCode()).isEqualTo(200);
         JsonNode record = body(stopped);
-        assertThat(record.path("state").asText()).isEqualTo("STOPPED");
-        assertThat(record.path("message").asText()).startsWith("force stopped");
+        assertThat(record.path("state").asText()).isEqualTo("FORCE_STOPPED");
+        assertThat(record.path("message").asText()).startsWith("force stopped by test-operator");
+        assertThat(record.path("actions").get(0).path("action").asText()).isEqualTo("force-stop");
+        assertThat(record.path("actions").get(0).path("note").asText()).isEqualTo("stuck");
+        assertThat(record.path("actions").get(0).path("fromState").asText()).isEqualTo("UPGRADING");
         Map<String, JsonNode> services = byName(record);
         assertThat(services.get("config-center").path("state").asText()).isEqualTo("SUCCEEDED");
+        // the service mid-roll is left as it is, and the record says at which image and replicas
+        assertThat(services.get("data-service").path("state").asText()).isEqualTo("INTERRUPTED");
+        assertThat(services.get("data-service").path("observedImage").asText()).endsWith("data-service:5.1.2.04");
+        assertThat(services.get("data-service").path("replicas").asInt()).isEqualTo(2);
         assertThat(services.get("gateway").path("state").asText()).isEqualTo("NOT_STARTED");
         assertThat(services.get("gateway").path("message").asText()).contains("gateway:5.1.2.02");
         assertThat(image("gateway")).endsWith(":5.1.2.02");
         assertThat(body(get("/api/platform")).path("upgradeInProgress").isNull()).isTrue();
-        assertThat(postJson("/api/upgrades/" + id + "/stop", "").statusCode()).isEqualTo(409);
-        assertThat(get("/api/upgrades/" + id + "/logs").body()).contains("ended STOPPED: force stopped");
+        HttpResponse<String> again = postJson("/api/upgrades/" + id + "/force-stop", "");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(body(again).path("code").asText()).isEqualTo("ACTION_NOT_ALLOWED");
+        assertThat(get("/api/upgrades/" + id + "/logs").body()).contains("ended FORCE_STOPPED: force stopped",
+                "action force-stop by test-operator (stuck): UPGRADING → FORCE_STOPPED");
         assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(200);
     }
 

@@ -60,6 +60,11 @@ class UpgradePipelineTest extends UpshiftTestSupport {
             assertThat(service.path("state").asText()).isEqualTo("SUCCEEDED");
             // the evidence of zero downtime: never fewer available replicas than desired
             assertThat(service.path("minAvailable").asInt()).isEqualTo(service.path("replicas").asInt()).isEqualTo(2);
+            // one rolling pass, the service's own start to finish: what the console's timeline draws
+            assertThat(service.path("phases")).hasSize(1);
+            assertThat(service.path("phases").get(0).path("kind").asText()).isEqualTo("ROLLING");
+            assertThat(service.path("phases").get(0).path("startedAt")).isEqualTo(service.path("startedAt"));
+            assertThat(service.path("phases").get(0).path("finishedAt")).isEqualTo(service.path("finishedAt"));
         }
         for (String service : SERVICES) {
             assertThat(image(service)).endsWith(":5.1.2.04");
@@ -143,6 +148,22 @@ class UpgradePipelineTest extends UpshiftTestSupport {
             assertThat(kubernetes().apps().deployments().inNamespace("platform").withName(service).get().getSpec()
                     .getReplicas()).isEqualTo(2);
         }
+        // each service went down, then up: two phases; every service was down before any came back up
+        java.time.Instant lastDown = java.time.Instant.MIN;
+        java.time.Instant firstUp = java.time.Instant.MAX;
+        for (JsonNode service : done.path("services")) {
+            JsonNode phases = service.path("phases");
+            assertThat(phases).hasSize(2);
+            assertThat(phases.get(0).path("kind").asText()).isEqualTo("SCALE_DOWN");
+            assertThat(phases.get(1).path("kind").asText()).isEqualTo("SCALE_UP");
+            assertThat(phases.get(0).path("startedAt")).isEqualTo(service.path("startedAt"));
+            assertThat(phases.get(1).path("finishedAt")).isEqualTo(service.path("finishedAt"));
+            java.time.Instant down = java.time.Instant.parse(phases.get(0).path("finishedAt").asText());
+            java.time.Instant up = java.time.Instant.parse(phases.get(1).path("startedAt").asText());
+            lastDown = down.isAfter(lastDown) ? down : lastDown;
+            firstUp = up.isBefore(firstUp) ? up : firstUp;
+        }
+        assertThat(firstUp).isAfterOrEqualTo(lastDown);
         String log = get("/api/upgrades/" + id + "/logs").body();
         // scaled down in reverse dependency order: web-console before gateway, config-center last
         assertThat(log.indexOf("web-console: scaled down")).isLessThan(log.indexOf("gateway: scaling down"));

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upshift.UpshiftTestSupport;
+import io.upshift.store.UpgradeRecords;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,21 +25,23 @@ class UpgradeResumeTakeoverTest extends UpshiftTestSupport {
     void anotherInstancesLockIsTakenOverWhenItsLeaseExpires() throws Exception {
         post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
         UpgradePlanner planner = context.getRegistry().lookupByNameAndType("upgradePlanner", UpgradePlanner.class);
-        UpgradeExecution execution = context.getRegistry().lookupByNameAndType("upgradeExecution", UpgradeExecution.class);
-        UpgradeStore store = context.getRegistry().lookupByNameAndType("upgradeStore", UpgradeStore.class);
+        UpgradeRecords store = context.getRegistry().lookupByNameAndType("upgradeRecords", UpgradeRecords.class);
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
 
-        // what the crashed instance left: its lease (4 s) on the lock, the record RUNNING
+        // the resume route runs on taking the lead, which may come while this test sets the crash up: not yet
+        context.getRouteController().stopRoute("resume-upgrades");
+        // what the crashed instance left: the record UPGRADING, its lease (6 s) on the lock, taken last
+        // so that the lease still lives when this instance looks (even on a loaded machine)
         String id = "upg-crashed-0002";
-        PlatformLock crashed = new PlatformLock(dataSource, Clock.systemUTC(), "crashed-node", Duration.ofSeconds(4));
+        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null, null);
+        UpgradeRecord accepted = accepted(planner.plan(request), id);
+        store.create(accepted, null);
+        store.save(accepted, accepted.running(accepted.createdAt(), Phase.ROLLING, "running"));
+        PlatformLock crashed = new PlatformLock(dataSource, Clock.systemUTC(), "crashed-node", Duration.ofSeconds(6));
         assertThat(crashed.tryAcquire(PlatformLock.PLATFORM, id)).isEmpty();
         Instant expiry = crashed.lease(PlatformLock.PLATFORM).orElseThrow().expiresAt();
-        UpgradeRequest request = new UpgradeRequest("5.1.2.04", null, true, "ops", null, null);
-        execution.accept(planner.plan(request, planner.verdict(request)), id, "http", null, null);
-        store.update(id, r -> r.running(r.createdAt(), "running"));
 
         // this instance starts while that lease still lives
-        context.getRouteController().stopRoute("resume-upgrades");
         context.getRouteController().startRoute("resume-upgrades");
 
         JsonNode done = awaitUpgrade(id, "SUCCEEDED");

@@ -27,7 +27,7 @@ class UpgradeWindowTest extends UpshiftTestSupport {
 
     private UpgradeRecord request(String version, UpgradeMode mode, Instant windowEndsAt) {
         return template.requestBodyAndHeaders("direct:request-upgrade",
-                new UpgradeRequest(version, mode, true, "window", null, windowEndsAt),
+                new UpgradeRequest(version, mode, true, "window", null, windowEndsAt, null),
                 Map.of("UpshiftTrigger", "schedule"), UpgradeRecord.class);
     }
 

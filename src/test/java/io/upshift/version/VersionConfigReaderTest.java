@@ -45,7 +45,7 @@ class VersionConfigReaderTest {
     void ordersExample51204ConfigCenterFirstAndWebConsoleLast() throws IOException {
         VersionConfig config = parser.read(Files.readAllBytes(Path.of("examples/platform-5.1.2.04.yaml")), "yaml");
 
-        assertThat(DependencyOrder.topologicalOrder(config)).containsExactly(
+        assertThat(DependencyGraph.of(config).order()).containsExactly(
                 "config-center", "auth", "metadata", "scheduler", "data-service", "gateway", "web-console");
     }
 

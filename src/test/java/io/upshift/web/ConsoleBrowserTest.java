@@ -1,6 +1,5 @@
 package io.upshift.web;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.upshift.UpshiftTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,19 +18,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console in real headless Chromium against the running application and its sandbox cluster,
@@ -41,40 +32,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * to target/screenshots, or to the folder named by -Dupshift.screenshots (docs/screenshots).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConsoleBrowserTest extends UpshiftTestSupport {
-
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+class ConsoleBrowserTest extends BrowserTestSupport {
 
     private WebDriver browser;
     private WebDriverWait wait;
-    private Path profile;
 
     @BeforeAll
-    void openBrowser() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Chromium is not installed");
-        profile = Files.createTempDirectory("upshift-chromium");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile, "--window-size=1366,900");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1366, 900));
+    void useBrowser() {
+        browser = chromium.driver;
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-    }
-
-    @AfterAll
-    void closeBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 
     @Test
@@ -114,7 +80,8 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
         openUpgradePage();
         upload(Path.of("examples/platform-5.1.2.04.yaml").toAbsolutePath());
         wait.until(ExpectedConditions.textToBe(By.id("upload-result"), "Version 5.1.2.04 imported (7 services)."));
-        assertThat(new Select(byId("target")).getFirstSelectedOption().getAttribute("value")).isEqualTo("5.1.2.04");
+        // the target list is read again after the upload: wait for it rather than race it
+        wait.until(d -> "5.1.2.04".equals(new Select(byId("target")).getFirstSelectedOption().getAttribute("value")));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verdict"), "Zero-downtime upgrade"));
         assertThat(browser.findElements(By.cssSelector("#plan-rows tr"))).hasSize(7);
         assertThat(browser.findElement(By.cssSelector("#plan-rows tr")).getText())
@@ -148,7 +115,7 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
         assertThat(services).hasSize(7);
         assertThat(services.get(0).getText()).contains("succeeded").contains("2 / 2");
         assertThat(byId("log").getText().lines().count()).isGreaterThan(7);
-        assertThat(byId("force-stop").isDisplayed()).isFalse();
+        assertThat(byId("action-force-stop").isDisplayed()).isFalse();
         screenshot("upgrade-detail");
 
         browser.get(uri("/console/index.html").toString());
@@ -173,15 +140,15 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
 
         wait.until(ExpectedConditions.urlContains("/console/detail.html?id="));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress-text"), "6 of 7"));
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("force-stop"))).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("stop-dialog")));
-        byId("stop-cancel").click();
-        assertThat(byId("stop-dialog").isDisplayed()).isFalse();
-        byId("force-stop").click();
-        wait.until(ExpectedConditions.elementToBeClickable(By.id("stop-confirm"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("action-force-stop"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("action-dialog")));
+        byId("dialog-close").click();
+        assertThat(byId("action-dialog").isDisplayed()).isFalse();
+        byId("action-force-stop").click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("action-confirm"))).click();
 
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "stopped"));
-        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("force-stop")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("facts"), "force stopped"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("action-force-stop")));
         assertThat(byId("progress-text").getText()).startsWith("6 of 7");
         screenshot("upgrade-stopped");
     }
@@ -353,10 +320,7 @@ class ConsoleBrowserTest extends UpshiftTestSupport {
             long height = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight");
             browser.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.max(window.getHeight(), height + 140)));
         }
-        Path folder = Path.of(System.getProperty("upshift.screenshots", "target/screenshots"));
-        Files.createDirectories(folder);
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), folder.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(name);
         if (wholePage) {
             browser.manage().window().setSize(window);
         }

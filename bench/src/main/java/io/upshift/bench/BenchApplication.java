@@ -60,6 +60,14 @@ final class BenchApplication implements AutoCloseable {
     private static final String AUTHORIZATION = "Basic " + java.util.Base64.getEncoder()
             .encodeToString((USER + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
+    java.net.URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    Path usersFile() {
+        return Path.of(main.getCamelContext().resolvePropertyPlaceholders("{{upshift.auth.users-file}}"));
+    }
+
     CamelContext camel() {
         return main.getCamelContext();
     }

@@ -22,8 +22,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.upshift.kubernetes.DeploymentRules;
-import io.upshift.upgrade.UpgradeExecution;
-import io.upshift.upgrade.UpgradeStore;
+import io.upshift.lifecycle.Reconciler;
+import io.upshift.store.UpgradeRecords;
 
 /** The measurements of one forked JVM: an Upshift upgrade, or the kubectl script, of one platform size. */
 final class BenchRuns {
@@ -62,9 +62,8 @@ final class BenchRuns {
 
     /** One upgrade through HTTP, timed from sending the request until the record is SUCCEEDED. */
     private static Map<String, Object> upgrade(BenchApplication app, String target) throws Exception {
-        UpgradeExecution execution = app.camel().getRegistry().lookupByNameAndType("upgradeExecution",
-                UpgradeExecution.class);
-        UpgradeStore store = app.camel().getRegistry().lookupByNameAndType("upgradeStore", UpgradeStore.class);
+        Reconciler execution = app.camel().getRegistry().lookupByNameAndType("reconciler", Reconciler.class);
+        UpgradeRecords store = app.camel().getRegistry().lookupByNameAndType("upgradeRecords", UpgradeRecords.class);
         app.takeRequests();
         long t0 = System.nanoTime();
         HttpResponse<String> accepted = app.post("/api/upgrades", "application/json",
@@ -74,10 +73,10 @@ final class BenchRuns {
             throw new IllegalStateException("upgrade answered " + accepted.statusCode() + ": " + accepted.body());
         }
         String id = app.json(accepted.body()).path("id").asText();
-        // the run leaves UpgradeExecution's in-memory table when it ends: a map look-up every 5 ms,
+        // the run leaves the Reconciler's in-memory table when it ends: a map look-up every 5 ms,
         // and the stored record read only once that happened
         long deadline = t0 + TimeUnit.MINUTES.toNanos(30);
-        while (execution.isRunning(id) || !store.get(id).state().isFinal()) {
+        while (execution.isRunning(id) || !store.find(id).orElseThrow().state().isFinal()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("upgrade " + id + " did not finish within 30 minutes");
             }

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-class DependencyOrderTest {
+class DependencyGraphTest {
 
     @Test
     void putsDependenciesFirstAndBreaksTiesByFileOrder() {
@@ -22,7 +22,7 @@ class DependencyOrderTest {
                 service("config"),
                 service("batch")), null, null);
 
-        assertThat(DependencyOrder.topologicalOrder(config))
+        assertThat(DependencyGraph.of(config).order())
                 .containsExactly("config", "metadata", "auth", "gateway", "web", "batch");
     }
 
@@ -30,8 +30,8 @@ class DependencyOrderTest {
     void keepsFileOrderWithoutDependencies() {
         VersionConfig config = new VersionConfig("5.1.2.05", List.of(service("c"), service("a"), service("b")), null, null);
 
-        assertThat(DependencyOrder.topologicalOrder(config)).containsExactly("c", "a", "b");
-        assertThat(DependencyOrder.cycles(config)).isEmpty();
+        assertThat(DependencyGraph.of(config).order()).containsExactly("c", "a", "b");
+        assertThat(DependencyGraph.of(config).cycles()).isEmpty();
     }
 
     @Test
@@ -44,8 +44,8 @@ class DependencyOrderTest {
         graph.put("d", List.of("a"));
         graph.put("e", List.of("e"));
 
-        assertThat(DependencyOrder.cycles(graph)).containsExactly(List.of("a", "b", "c"), List.of("e"));
-        assertThat(DependencyOrder.describe(List.of("a", "b", "c"))).isEqualTo("a -> b -> c -> a");
+        assertThat(DependencyGraph.of(graph).cycles()).containsExactly(List.of("a", "b", "c"), List.of("e"));
+        assertThat(DependencyGraph.describe(List.of("a", "b", "c"))).isEqualTo("a -> b -> c -> a");
     }
 
     @Test
@@ -53,10 +53,27 @@ class DependencyOrderTest {
         VersionConfig cycle = new VersionConfig("5.1.2.05", List.of(service("a", "b"), service("b", "a")), null, null);
         VersionConfig unknown = new VersionConfig("5.1.2.05", List.of(service("a", "nope")), null, null);
 
-        assertThatThrownBy(() -> DependencyOrder.topologicalOrder(cycle))
+        assertThatThrownBy(() -> DependencyGraph.of(cycle).order())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("dependency cycle: a -> b -> a");
-        assertThatThrownBy(() -> DependencyOrder.topologicalOrder(unknown))
+        assertThatThrownBy(() -> DependencyGraph.of(unknown).order())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("service \"a\" depends on unknown service \"nope\"");
+    }
+
+    @Test
+    void reversedPutsDependentsFirstAndHeightsCountTheLongestChainBelow() {
+        Map<String, List<String>> forward = new LinkedHashMap<>();
+        forward.put("db", List.of());
+        forward.put("api", List.of("db"));
+        forward.put("worker", List.of("db"));
+        forward.put("web", List.of("api"));
+        DependencyGraph graph = DependencyGraph.of(forward);
+
+        assertThat(graph.dependents("db")).containsExactly("api", "worker");
+        assertThat(graph.reversed().asMap()).containsExactly(Map.entry("db", List.of("api", "worker")),
+                Map.entry("api", List.of("web")), Map.entry("worker", List.of()), Map.entry("web", List.of()));
+        assertThat(graph.reversed().order()).containsExactly("worker", "web", "api", "db");
+        assertThat(graph.heights()).containsEntry("db", 3).containsEntry("api", 2).containsEntry("worker", 1)
+                .containsEntry("web", 1);
     }
 
     private static ServiceSpec service(String name, String... dependsOn) {

@@ -1,0 +1,475 @@
+package io.upshift.lifecycle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.upshift.Failures;
+import io.upshift.RejectedException;
+import io.upshift.precheck.PrecheckReport;
+import io.upshift.precheck.Prechecker;
+import io.upshift.kubernetes.ServiceStep;
+import io.upshift.kubernetes.StepResult;
+import io.upshift.store.PlatformVersion;
+import io.upshift.store.UpgradeLog;
+import io.upshift.store.UpgradeRecords;
+import io.upshift.upgrade.Action;
+import io.upshift.upgrade.DagExecution;
+import io.upshift.upgrade.DagListener;
+import io.upshift.upgrade.DagOutcome;
+import io.upshift.upgrade.DagRunner;
+import io.upshift.upgrade.Lease;
+import io.upshift.upgrade.LockLostException;
+import io.upshift.upgrade.Phase;
+import io.upshift.upgrade.PlatformLock;
+import io.upshift.upgrade.PlatformStatus;
+import io.upshift.upgrade.ServiceProgress;
+import io.upshift.upgrade.ServiceState;
+import io.upshift.upgrade.UpgradeHttp;
+import io.upshift.upgrade.UpgradeIds;
+import io.upshift.upgrade.UpgradePlan;
+import io.upshift.upgrade.UpgradePlanner;
+import io.upshift.upgrade.UpgradeRecord;
+import io.upshift.upgrade.UpgradeRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconciler behind route {@code reconcile} (the lifecycle's event loop, one event at a time):
+ * {@link #read} the stored record and what this process has in flight, {@link #decide} with
+ * {@link Lifecycle}, {@link #persist} the record and its log, {@link #act} on the effects. A phase's
+ * services are scheduled by a {@link DagRunner} (dependency order, parallelism, no thread held while
+ * a step runs); each step start, finish and the phase's end come back as events. Only the event
+ * loop's thread touches {@link Run}s' state; the other entry points only enqueue events.
+ */
+public class Reconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private static final long TAKEOVER_MARGIN_MS = 50;
+
+    /** Sends an event to the event loop without waiting. */
+    @FunctionalInterface
+    public interface Events {
+        void send(Input.Event event);
+    }
+
+    /** Runs one service step (route {@code roll-service}); the future completes when the step is done. */
+    @FunctionalInterface
+    public interface Steps {
+        java.util.concurrent.CompletableFuture<StepResult> run(ServiceStep step, io.upshift.kubernetes.RolloutListener listener);
+    }
+
+    private final UpgradeRecords records;
+    private final UpgradeLog log;
+    private final PlatformVersion platform;
+    private final PlatformLock lock;
+    private final UpgradePlanner planner;
+    private final UpgradeIds ids;
+    private final Lifecycle lifecycle;
+    private final Clock clock;
+    private final int parallelism;
+    private final ScheduledExecutorService timers;
+    private final Prechecker prechecker;
+    private final Executor checks;
+    private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    private Events events;
+    private Steps steps;
+
+    public Reconciler(UpgradeRecords records, UpgradeLog log, PlatformVersion platform, PlatformLock lock,
+            UpgradePlanner planner, UpgradeIds ids, Lifecycle lifecycle, Clock clock, int parallelism,
+            ScheduledExecutorService timers, Prechecker prechecker, Executor checks) {
+        this.records = records;
+        this.log = log;
+        this.platform = platform;
+        this.lock = lock;
+        this.planner = planner;
+        this.ids = ids;
+        this.lifecycle = lifecycle;
+        this.clock = clock;
+        this.parallelism = parallelism;
+        this.timers = timers;
+        this.prechecker = prechecker;
+        this.checks = checks;
+    }
+
+    /** Wired by the configuration once Camel's producers exist. */
+    public void connect(Events events, Steps steps) {
+        this.events = events;
+        this.steps = steps;
+    }
+
+    public void close() {
+        runs.values().forEach(Run::halt);
+        timers.shutdownNow();
+    }
+
+    // ---- entry points (any thread): they record or enqueue, the event loop decides
+
+    /**
+     * Records an accepted upgrade (PENDING), called while the platform lock is held for {@code id},
+     * and hands it to the event loop. {@code user} is the authenticated caller; it wins over the
+     * request's own {@code requestedBy}.
+     */
+    public UpgradeRecord accept(UpgradePlan plan, String id, String trigger, String idempotencyKey, String user) {
+        return accept(plan, id, trigger == null ? "http" : trigger, idempotencyKey, user, null);
+    }
+
+    private UpgradeRecord accept(UpgradePlan plan, String id, String trigger, String idempotencyKey, String user,
+            String rollbackOf) {
+        UpgradeRequest request = plan.request();
+        String requestedBy = user != null && !user.isBlank() ? user : request == null ? null : request.requestedBy();
+        List<ServiceProgress> services = new ArrayList<>();
+        for (UpgradePlan.PlannedService s : plan.services()) {
+            services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
+                    ServiceState.PENDING, s.fromImage(), s.toImage(), s.replicas(), null, null, null,
+                    s.alreadyAtTarget() ? "already at target" : null, null, List.of()));
+        }
+        UpgradeRecord record = UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
+                plan.mode(), plan.modeReason(), trigger, requestedBy, clock.instant(), services,
+                request == null ? null : request.windowEndsAt(), parallelism, rollbackOf,
+                request == null || request.warningsAccepted());
+        records.create(record, idempotencyKey);
+        log.append(id, "request accepted (" + trigger + (requestedBy == null ? "" : ", by " + requestedBy) + "): "
+                + plan.fromVersion() + " → " + plan.targetVersion() + ", " + services.size() + " services");
+        log.append(id, "mode: " + plan.mode() + " (requested " + plan.requestedMode() + "): " + plan.modeReason());
+        events.send(new Input.Event(id, new Input.Start()));
+        return record;
+    }
+
+    /** An operator action from HTTP, as the event the loop takes. */
+    public Input.Event action(String id, String action, ActionBody body, String user) {
+        Action parsed = Action.ofPath(action).orElseThrow(() -> new RejectedException(RejectedException.Code.UNKNOWN_ACTION,
+                "unknown action", List.of("\"" + action + "\" is not an action; use one of stop, force-stop, mark, resume,"
+                        + " cancel, rollback")));
+        return new Input.Event(id, new Input.Operator(parsed, user, body == null ? null : body.note(),
+                body == null ? null : body.verdict()));
+    }
+
+    /** Renews the lease of every upgrade this process drives; one whose lease was taken gets a LeaseLost event. */
+    public void heartbeat() {
+        for (String id : runs.keySet()) {
+            try {
+                lock.heartbeat(PlatformLock.PLATFORM, id);
+            } catch (LockLostException e) {
+                LOG.error("Upgrade {} lost the platform lock", id);
+                events.send(new Input.Event(id, new Input.LeaseLost(e.getMessage())));
+            }
+        }
+    }
+
+    /**
+     * At start: the upgrades a previous process left active are reconciled again (a Restart event)
+     * once this process holds their lock: at once, or when another instance's lease expires.
+     */
+    public List<String> resumeInterrupted() {
+        List<String> resumed = new ArrayList<>();
+        for (UpgradeRecord record : records.active()) {
+            if (tryResume(record.id(), true)) {
+                resumed.add(record.id());
+            }
+        }
+        return resumed;
+    }
+
+    /** {@code first}: the start-up attempt, which also tells the upgrade's log why it waits (retries do not repeat it). */
+    private boolean tryResume(String id, boolean first) {
+        Optional<UpgradeRecord> record = records.find(id);
+        if (record.isEmpty() || record.get().state().isFinal() || runs.containsKey(id)) {
+            return false;
+        }
+        Optional<String> holder = lock.tryAcquire(PlatformLock.PLATFORM, id);
+        if (holder.isPresent()) {
+            Optional<Lease> lease = lock.lease(PlatformLock.PLATFORM);
+            Instant retryAt = lease.map(Lease::expiresAt).orElse(clock.instant());
+            String owner = lease.map(l -> holder.get() + " on instance " + l.ownerInstance()).orElse(holder.get());
+            LOG.warn("Upgrade {} is {} but the platform lock is held by {} until {}: resuming it here if that lease expires",
+                    id, record.get().state(), owner, retryAt);
+            if (first) {
+                log.append(id, "Upshift restarted: the platform lock is held by " + owner + " until " + retryAt
+                        + "; resuming here if that lease expires");
+            }
+            // a little more than the lease's remaining time: the takeover needs it strictly expired
+            retryAt(Duration.between(clock.instant(), retryAt).toMillis() + TAKEOVER_MARGIN_MS, id);
+            return false;
+        }
+        events.send(new Input.Event(id, new Input.Restart()));
+        return true;
+    }
+
+    private void retryAt(long delayMillis, String id) {
+        timers.schedule(() -> {
+            try {
+                tryResume(id, false);
+            } catch (RuntimeException e) {
+                LOG.error("Upgrade {}: could not resume it; trying again in a lease's time", id, e);
+                retryAt(lock.leaseDuration().toMillis(), id);
+            }
+        }, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    public PlatformStatus platform() {
+        return new PlatformStatus(platform.current(), lock.holder(PlatformLock.PLATFORM).orElse(null));
+    }
+
+    /** True while this process drives the upgrade. */
+    public boolean isRunning(String id) {
+        return runs.containsKey(id);
+    }
+
+    // ---- the event loop's steps (route reconcile; one event at a time)
+
+    /** Step 1: the stored record and what this process has in flight; stale step events are marked irrelevant. */
+    public Reconciliation read(Input.Event event) {
+        String id = event.upgradeId();
+        Run run = runs.get(id);
+        Integer generation = generation(event.input());
+        if (generation != null && (run == null || run.generation != generation)) {
+            // a step or phase of a run this process no longer drives (force stopped, lease lost, superseded)
+            return new Reconciliation(event, null, null, null);
+        }
+        if (event.input() instanceof Input.PhaseEnded) {
+            run.inFlight = null;
+            run.execution = null;
+        }
+        UpgradeRecord stored = run != null ? run.record : records.find(id).orElseThrow(() -> UpgradeHttp.unknown(id));
+        return new Reconciliation(event, stored, new Observed(run == null ? null : run.inFlight, clock.instant()), null);
+    }
+
+    /** Step 2: the decision; an operator action the state forbids is refused (409) and changes nothing. */
+    public Reconciliation decide(Reconciliation r) {
+        boolean locked = false;
+        if (r.event().input() instanceof Input.Operator op) {
+            locked = checkLock(r.stored(), op);
+        }
+        Decision decision = lifecycle.decide(r.stored(), r.observed(), r.event().input());
+        if (decision.refused()) {
+            if (locked) {
+                lock.release(PlatformLock.PLATFORM, r.stored().id());
+            }
+            throw decision.refusal();
+        }
+        return r.with(decision);
+    }
+
+    /** Step 3: the record (changed rows only) and the log lines. */
+    public Reconciliation persist(Reconciliation r) {
+        Decision d = r.decision();
+        if (!d.next().equals(r.stored())) {
+            records.save(r.stored(), d.next());
+        }
+        for (String line : d.log()) {
+            log.append(d.next().id(), line);
+        }
+        Run run = runs.get(d.next().id());
+        if (run != null) {
+            run.record = d.next();
+        }
+        return r;
+    }
+
+    /** Step 4: the effects; answers the record (for a rollback: the new upgrade). */
+    public UpgradeRecord act(Reconciliation r) {
+        UpgradeRecord record = r.decision().next();
+        String id = record.id();
+        Run run = runs.get(id);
+        if (run == null && !record.state().isFinal()) {
+            run = adopt(record);
+        }
+        UpgradeRecord answer = record;
+        for (Effect effect : r.decision().effects()) {
+            if (effect instanceof Effect.RunPrechecks) {
+                runPrechecks(record);
+            } else if (effect instanceof Effect.RunPhase p) {
+                runPhase(run, p.phase());
+            } else if (effect instanceof Effect.HaltPhase && run != null) {
+                run.halt();
+            } else if (effect instanceof Effect.ReleaseLock) {
+                lock.release(PlatformLock.PLATFORM, id);
+            } else if (effect instanceof Effect.SetCurrentVersion v) {
+                platform.set(v.version());
+            } else if (effect instanceof Effect.Snapshot) {
+                UpgradeRecord observed = planner.observe(record);
+                records.save(record, observed);
+                answer = observed;
+            } else if (effect instanceof Effect.Requeue) {
+                events.send(new Input.Event(id, new Input.Start()));
+            } else if (effect instanceof Effect.WakeAt w) {
+                timers.schedule(() -> events.send(new Input.Event(id, new Input.Start())),
+                        Math.max(0, Duration.between(clock.instant(), w.at()).toMillis()), TimeUnit.MILLISECONDS);
+            } else if (effect instanceof Effect.Forget) {
+                Run forgotten = runs.remove(id);
+                if (forgotten != null) {
+                    forgotten.cancelTimers();
+                }
+            } else if (effect instanceof Effect.TakeOverWhenFree) {
+                retryAt(lock.leaseDuration().toMillis() + TAKEOVER_MARGIN_MS, id);
+            } else if (effect instanceof Effect.StartRollback s) {
+                answer = startRollback(record, s.by());
+            }
+        }
+        return answer;
+    }
+
+    // ---- effects
+
+    /** Off the event loop: the checks read the cluster; a failure to read is a failed check run, reported as such. */
+    private void runPrechecks(UpgradeRecord record) {
+        checks.execute(() -> {
+            PrecheckReport report;
+            try {
+                report = prechecker.check(record);
+            } catch (RuntimeException e) {
+                LOG.warn("Pre-checks of {} could not read the cluster: {}", record.id(), Failures.message(e));
+                report = PrecheckReport.unreadable(Failures.message(e));
+            }
+            events.send(new Input.Event(record.id(), new Input.PrechecksDone(report)));
+        });
+    }
+
+    private Run adopt(UpgradeRecord record) {
+        Run run = new Run(record);
+        runs.put(record.id(), run);
+        if (record.windowEndsAt() != null) {
+            long delay = Math.max(0, Duration.between(clock.instant(), record.windowEndsAt()).toMillis());
+            run.windowTimer = timers.schedule(() -> events.send(new Input.Event(record.id(),
+                    new Input.WindowClosed(record.windowEndsAt()))), delay, TimeUnit.MILLISECONDS);
+        }
+        return run;
+    }
+
+    private void runPhase(Run run, Phase phase) {
+        UpgradeRecord record = run.record;
+        String id = record.id();
+        Lifecycle.PhasePlan plan = Lifecycle.plan(record, phase);
+        int generation = ++run.generation;
+        run.inFlight = phase;
+        Map<String, ServiceProgress> services = new LinkedHashMap<>();
+        record.services().forEach(s -> services.put(s.name(), s));
+        String version = plan.previousImage() ? record.fromVersion() : record.targetVersion();
+        int slots = record.parallelism() > 0 ? record.parallelism() : parallelism;
+        DagExecution<StepResult> execution = DagRunner.of(plan.graph()).parallelism(slots).alreadyDone(plan.skip())
+                .start(name -> {
+                    ServiceProgress s = services.get(name);
+                    return steps.run(new ServiceStep(id, version, name, s.namespace(), s.deployment(), s.container(),
+                            plan.image(s), plan.action()), line -> log.append(id, line));
+                }, new DagListener<>() {
+                    @Override
+                    public void onStart(String name) {
+                        events.send(new Input.Event(id, new Input.ServiceStarted(name, phase, generation)));
+                    }
+
+                    @Override
+                    public void onFinish(String name, StepResult result, Throwable error) {
+                        events.send(new Input.Event(id, error != null
+                                ? new Input.ServiceFailed(name, phase, generation, Failures.message(Failures.unwrap(error)))
+                                : new Input.ServiceFinished(name, phase, generation, result)));
+                    }
+                });
+        run.execution = execution;
+        execution.outcome().whenComplete((outcome, error) -> events.send(new Input.Event(id, new Input.PhaseEnded(
+                phase, generation, outcome == null ? DagOutcome.Status.FAILED : outcome.status()))));
+    }
+
+    /** A new upgrade, under the platform lock, that puts back the images {@code original} started from. */
+    private UpgradeRecord startRollback(UpgradeRecord original, String by) {
+        String id = ids.newId();
+        lock.tryAcquire(PlatformLock.PLATFORM, id).ifPresent(holder -> {
+            throw UpgradePlanner.inProgress(holder);
+        });
+        try {
+            UpgradeRecord rollback = accept(planner.rollback(original), id, "rollback", null, by, original.id());
+            records.save(original, original.withRolledBackBy(id));
+            log.append(original.id(), "rollback started by " + by + ": upgrade " + id);
+            return rollback;
+        } catch (RuntimeException e) {
+            lock.release(PlatformLock.PLATFORM, id);
+            throw e;
+        }
+    }
+
+    /**
+     * Resume needs the lock again (taken here, released if the state refuses); marking an upgrade
+     * succeeded or rolling one back must not happen while another upgrade runs.
+     *
+     * @return true when the lock was taken here
+     */
+    private boolean checkLock(UpgradeRecord record, Input.Operator op) {
+        boolean needsFree = op.action() == Action.ROLLBACK || (op.action() == Action.MARK && "succeeded".equals(op.verdict()));
+        if (op.action() == Action.RESUME && record.state().isFinal()) {
+            lock.tryAcquire(PlatformLock.PLATFORM, record.id()).ifPresent(holder -> {
+                throw UpgradePlanner.inProgress(holder);
+            });
+            return true;
+        }
+        if (needsFree && record.state().isFinal()) {
+            lock.holder(PlatformLock.PLATFORM).ifPresent(holder -> {
+                throw UpgradePlanner.inProgress(holder);
+            });
+        }
+        return false;
+    }
+
+    private static Integer generation(Input input) {
+        if (input instanceof Input.ServiceStarted e) {
+            return e.generation();
+        }
+        if (input instanceof Input.ServiceFinished e) {
+            return e.generation();
+        }
+        if (input instanceof Input.ServiceFailed e) {
+            return e.generation();
+        }
+        if (input instanceof Input.PhaseEnded e) {
+            return e.generation();
+        }
+        return null;
+    }
+
+    /** One event on its way through the loop: what was read, then what was decided. */
+    public record Reconciliation(Input.Event event, UpgradeRecord stored, Observed observed, Decision decision) {
+
+        public boolean relevant() {
+            return stored != null;
+        }
+
+        Reconciliation with(Decision d) {
+            return new Reconciliation(event, stored, observed, d);
+        }
+    }
+
+    /** An upgrade this process drives: its latest stored record and the phase it has in flight. */
+    private static final class Run {
+        private UpgradeRecord record;
+        private int generation;
+        private Phase inFlight;
+        private DagExecution<StepResult> execution;
+        private ScheduledFuture<?> windowTimer;
+
+        Run(UpgradeRecord record) {
+            this.record = record;
+        }
+
+        void halt() {
+            DagExecution<StepResult> current = execution;
+            if (current != null) {
+                current.stop();
+            }
+        }
+
+        void cancelTimers() {
+            if (windowTimer != null) {
+                windowTimer.cancel(false);
+            }
+        }
+    }
+}

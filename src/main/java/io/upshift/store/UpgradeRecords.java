@@ -1,0 +1,125 @@
+package io.upshift.store;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upshift.upgrade.ServiceProgress;
+import io.upshift.upgrade.UpgradeRecord;
+import io.upshift.upgrade.UpgradeState;
+
+/**
+ * The Upgrade Record in the application's database: the record's own fields in one row (a JSON
+ * document beside the columns queries use), each service in a row of its own, so a progress event
+ * writes one small row. Reads of several records fetch their services in one query.
+ */
+public class UpgradeRecords {
+
+    private static final String ACTIVE = String.join(", ", UpgradeState.active().stream()
+            .map(s -> "'" + s.name() + "'").sorted().toList());
+
+    private final Jdbc jdbc;
+    private final ObjectMapper json;
+
+    public UpgradeRecords(Jdbc jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    public void create(UpgradeRecord record, String idempotencyKey) {
+        jdbc.inTransaction(tx -> {
+            tx.update("INSERT INTO upgrade_record (id, created_at, state, target_version, idempotency_key, document)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)", record.id(), record.createdAt(), record.state().name(),
+                    record.targetVersion(), idempotencyKey, writeWithoutServices(record));
+            List<Object[]> rows = new ArrayList<>();
+            for (ServiceProgress s : record.services()) {
+                rows.add(new Object[] {record.id(), rows.size(), s.name(), write(s)});
+            }
+            tx.batch("INSERT INTO upgrade_service (upgrade_id, position, name, document) VALUES (?, ?, ?, ?)", rows);
+            return null;
+        });
+    }
+
+    /** Stores {@code after} over {@code before}: the record's row, and the rows of the services that changed. */
+    public void save(UpgradeRecord before, UpgradeRecord after) {
+        jdbc.inTransaction(tx -> {
+            tx.update("UPDATE upgrade_record SET state = ?, document = ? WHERE id = ?", after.state().name(),
+                    writeWithoutServices(after), after.id());
+            List<Object[]> changed = new ArrayList<>();
+            for (ServiceProgress s : after.services()) {
+                if (!before.service(s.name()).map(s::equals).orElse(false)) {
+                    changed.add(new Object[] {write(s), after.id(), s.name()});
+                }
+            }
+            tx.batch("UPDATE upgrade_service SET document = ? WHERE upgrade_id = ? AND name = ?", changed);
+            return null;
+        });
+    }
+
+    public Optional<UpgradeRecord> find(String id) {
+        return first(jdbc.query("SELECT document FROM upgrade_record WHERE id = ?", row -> row.getString(1), id));
+    }
+
+    public Optional<UpgradeRecord> findByIdempotencyKey(String key) {
+        return key == null || key.isBlank() ? Optional.empty() : first(jdbc.query(
+                "SELECT document FROM upgrade_record WHERE idempotency_key = ?", row -> row.getString(1), key));
+    }
+
+    /** Upgrades not yet ended, oldest first: what a restart resumes. */
+    public List<UpgradeRecord> active() {
+        return withServices(jdbc.query("SELECT document FROM upgrade_record WHERE state IN (" + ACTIVE
+                + ") ORDER BY created_at LIMIT 1000", row -> row.getString(1)));
+    }
+
+    /** The Upgrade Record, newest first. */
+    public List<UpgradeRecord> list(int offset, int limit) {
+        return withServices(jdbc.query("SELECT document FROM upgrade_record ORDER BY created_at DESC, id DESC"
+                + " LIMIT ? OFFSET ?", row -> row.getString(1), limit, offset));
+    }
+
+    private Optional<UpgradeRecord> first(List<String> documents) {
+        return withServices(documents).stream().findFirst();
+    }
+
+    /** The records of these documents with their services, read in one query. */
+    private List<UpgradeRecord> withServices(List<String> documents) {
+        if (documents.isEmpty()) {
+            return List.of();
+        }
+        List<UpgradeRecord> records = documents.stream().map(d -> read(d, UpgradeRecord.class)).toList();
+        String ids = String.join(", ", Collections.nCopies(records.size(), "?"));
+        Map<String, List<ServiceProgress>> services = new HashMap<>();
+        jdbc.query("SELECT upgrade_id, document FROM upgrade_service WHERE upgrade_id IN (" + ids
+                + ") ORDER BY upgrade_id, position", row -> services.computeIfAbsent(row.getString(1),
+                        k -> new ArrayList<>()).add(read(row.getString(2), ServiceProgress.class)),
+                records.stream().map(UpgradeRecord::id).toArray());
+        return records.stream().map(r -> r.withServices(services.getOrDefault(r.id(), List.of()))).toList();
+    }
+
+    /** The record's row: its own fields; the services live in upgrade_service. */
+    private String writeWithoutServices(UpgradeRecord r) {
+        return write(r.withServices(List.of()));
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T read(String document, Class<T> type) {
+        try {
+            return Objects.requireNonNull(json.readValue(document, type));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable " + type.getSimpleName() + " in the upgrade record", e);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.upshift.web;
+
+/** The answer to {@code DELETE /api/tokens/{name}}. */
+public record RevokedToken(String name, boolean revoked) {
+}
