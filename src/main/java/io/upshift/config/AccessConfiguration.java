@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import io.upshift.kubernetes.Durations;
 import io.upshift.web.Access;
 import io.upshift.web.HealthProbe;
+import io.upshift.web.HttpServerInstances;
 import io.upshift.web.LoginThrottle;
 import io.upshift.web.Passwords;
 import io.upshift.web.TokenAuthHandler;
@@ -97,6 +98,19 @@ public class AccessConfiguration implements CamelConfiguration {
                 new TokenAuthHandler(tokens, throttle, json));
     }
 
+    /** More event loops for the HTTP port than platform-http's one (see {@link HttpServerInstances}). */
+    private static void addServerInstances(CamelContext context, MainHttpServer server, VertxPlatformHttpRouter router) {
+        int instances = Integer.parseInt(context.resolvePropertyPlaceholders("{{upshift.http.server-instances}}"));
+        if (server.getSslContextParameters() != null || server.isUseGlobalSslContextParameters()) {
+            return; // the extra servers speak plain HTTP only: with TLS, platform-http's one server serves alone
+        }
+        try {
+            HttpServerInstances.add(router.vertx(), router, server.getHost(), router.getServer().getPort(), instances - 1);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the extra HTTP server instances", e);
+        }
+    }
+
     /**
      * The HTTP server is up when the routes are about to start (not yet when the startup
      * listeners run), and no route consumer takes requests before this: install then.
@@ -120,6 +134,7 @@ public class AccessConfiguration implements CamelConfiguration {
                 }
                 VertxPlatformHttpRouter router = server.getRouter();
                 access.install(router, router.vertx());
+                addServerInstances(context, server, router);
                 // /observe/* on its own port (camel.management.port) needs the same login
                 ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
                 if (management != null && management.getRouter() != null && management.getPort() != server.getPort()) {

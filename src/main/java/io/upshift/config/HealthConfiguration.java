@@ -1,6 +1,7 @@
 package io.upshift.config;
 
 import java.sql.Connection;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -8,12 +9,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.kubernetes.Durations;
 import io.upshift.web.HealthProbe;
+import io.upshift.web.SharedHealthProbe;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -49,8 +54,14 @@ public class HealthConfiguration implements CamelConfiguration {
         });
     }
 
-    @BindToRegistry("healthProbe")
-    public HealthProbe healthProbe(CamelContext camel) {
+    /** The anonymous probes: Camel's checks, run at most once per upshift.health.anonymous-max-age. */
+    @BindToRegistry(value = "healthProbe", lazy = true)
+    public HealthProbe healthProbe(CamelContext camel, @BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.health.anonymous-max-age") String maxAge) {
+        return new SharedHealthProbe(checks(camel), clock, Durations.parse(maxAge));
+    }
+
+    private static HealthProbe checks(CamelContext camel) {
         return kind -> {
             Collection<HealthCheck.Result> results = switch (kind) {
                 case LIVENESS -> HealthCheckHelper.invokeLiveness(camel);
