@@ -20,8 +20,10 @@ import io.upshift.LogText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.CookieSameSite;
@@ -357,28 +359,32 @@ public class Access {
                 UsernamePasswordCredentials given = (UsernamePasswordCredentials) credentials; // Basic and logon
                 String password = Optional.ofNullable(given.getPassword()).orElse("");
                 String stored = users.find(name).map(UserFile.Entry::password).orElse("");
-                Optional<Future<User>> known = verified.lookup(name, password, stored);
-                if (known.isPresent()) {
-                    return known.get();
-                }
-                VerificationGate.Admission admission = gate.enter(address);
-                if (admission instanceof VerificationGate.Refused refused) {
-                    busy(ctx, refused.reason());
-                    return Future.failedFuture("busy");
-                }
-                VerificationGate.Permit permit = (VerificationGate.Permit) admission;
-                Duration wait = throttle.attempt(name, address);
-                if (!wait.isZero()) {
-                    permit.close();
-                    tooMany(ctx, name, address, wait);
-                    return Future.failedFuture("throttled");
-                }
-                return verified.check(name, password, stored,
-                        () -> directory.authenticate(new UsernamePasswordCredentials(name, password)))
-                        .onComplete(done -> permit.close())
-                        .onSuccess(user -> throttle.succeeded(name, address))
-                        .onFailure(e -> LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name),
-                                address, throttle.count(name, address)));
+                Context here = ctx.vertx().getOrCreateContext();
+                Future<User> shared = verified.check(name, password, stored, () -> {
+                    VerificationGate.Admission admission = gate.enter(address);
+                    if (admission instanceof VerificationGate.Refused refused) {
+                        return Future.failedFuture(new Refused(refused.reason(), Duration.ZERO));
+                    }
+                    VerificationGate.Permit permit = (VerificationGate.Permit) admission;
+                    Duration wait = throttle.attempt(name, address);
+                    if (!wait.isZero()) {
+                        permit.close();
+                        return Future.failedFuture(new Refused(null, wait));
+                    }
+                    return directory.authenticate(new UsernamePasswordCredentials(name, password))
+                            .onComplete(done -> permit.close())
+                            .onSuccess(user -> throttle.succeeded(name, address))
+                            .onFailure(e -> LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name),
+                                    address, throttle.count(name, address)));
+                });
+                return onContext(shared, here).recover(e -> {
+                    if (e instanceof Refused refused && refused.busy != null) {
+                        busy(ctx, refused.busy);
+                    } else if (e instanceof Refused refused) {
+                        tooMany(ctx, name, address, refused.wait);
+                    }
+                    return Future.failedFuture(e);
+                });
             }
 
             @Override
@@ -386,6 +392,29 @@ public class Access {
                 authenticate(new UsernamePasswordCredentials(credentials)).onComplete(handler);
             }
         };
+    }
+
+    /**
+     * {@code shared}'s outcome on {@code here}, the request's own context: a check shared by
+     * requests (or remembered) completes on the context that started it, maybe another event
+     * loop, and a request must go on on the loop of its connection.
+     */
+    private static <T> Future<T> onContext(Future<T> shared, Context here) {
+        Promise<T> promise = Promise.promise();
+        shared.onComplete(outcome -> here.runOnContext(v -> promise.handle(outcome)));
+        return promise.future();
+    }
+
+    /** A check refused before hashing: by the cap on checks in flight ({@code busy}) or by the throttle ({@code wait}). */
+    private static final class Refused extends RuntimeException {
+        private final VerificationGate.Refusal busy;
+        private final Duration wait;
+
+        Refused(VerificationGate.Refusal busy, Duration wait) {
+            super("refused", null, false, false);
+            this.busy = busy;
+            this.wait = wait;
+        }
     }
 
     private void busy(RoutingContext ctx, VerificationGate.Refusal refusal) {

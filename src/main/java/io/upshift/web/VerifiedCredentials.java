@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -47,29 +46,32 @@ public final class VerifiedCredentials {
 
     /**
      * The remembered or in-flight check of this pair, when the user's stored hash is still
-     * {@code storedHash}; else empty, and the caller checks (through {@link #check}).
+     * {@code storedHash}; else the one {@code verification} starts now, remembered while it runs and,
+     * if it succeeds, for {@code ttl}. Atomic per pair: requests that arrive together (on any event
+     * loop) share one check. {@code verification} runs inside the map's update: it must be quick
+     * (start the check, not wait for it) and must not call back into this object.
      */
-    public Optional<Future<User>> lookup(String name, String password, String storedHash) {
-        Entry entry = entries.get(digest(name, password));
-        if (entry == null || !entry.storedHash().equals(storedHash) || clock.instant().isAfter(entry.expires())) {
-            return Optional.empty();
-        }
-        return Optional.of(entry.result());
-    }
-
-    /** Runs {@code verification} and remembers it while it runs, and afterwards if it succeeded. */
     public Future<User> check(String name, String password, String storedHash, Supplier<Future<User>> verification) {
         String digest = digest(name, password);
-        Future<User> result = verification.get();
         Instant now = clock.instant();
         if (entries.size() >= MAX_ENTRIES) {
             entries.entrySet().removeIf(e -> now.isAfter(e.getValue().expires()));
+            if (entries.size() >= MAX_ENTRIES) {
+                return verification.get(); // full of live pairs: check, remember nothing
+            }
         }
-        if (entries.size() < MAX_ENTRIES) {
-            entries.put(digest, new Entry(result, storedHash, now.plus(ttl)));
-            result.onFailure(e -> entries.remove(digest));
+        Entry[] started = new Entry[1];
+        Entry entry = entries.compute(digest, (key, old) -> {
+            if (old != null && old.storedHash().equals(storedHash) && !now.isAfter(old.expires())) {
+                return old;
+            }
+            started[0] = new Entry(verification.get(), storedHash, now.plus(ttl));
+            return started[0];
+        });
+        if (started[0] != null) { // ours: a failed check is forgotten at once (outside the update)
+            started[0].result().onFailure(e -> entries.remove(digest, started[0]));
         }
-        return result;
+        return entry.result();
     }
 
     private String digest(String name, String password) {
