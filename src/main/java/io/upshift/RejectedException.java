@@ -1,5 +1,6 @@
 package io.upshift;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,9 @@ public class RejectedException extends RuntimeException {
         }
     }
 
+    /** Most reasons one refusal lists. */
+    public static final int MAX_REASONS = 100;
+
     private final Code code;
     private final int status;
     private final String error;
@@ -66,12 +70,25 @@ public class RejectedException extends RuntimeException {
     }
 
     public RejectedException(Code code, String error, List<String> reasons, Map<String, Object> details) {
-        super(reasons.isEmpty() ? error : error + ": " + String.join("; ", reasons));
+        super(reasons.isEmpty() ? error : error + ": " + String.join("; ", capped(reasons)));
         this.code = code;
         this.status = code.status();
         this.error = error;
-        this.reasons = List.copyOf(reasons);
+        this.reasons = capped(reasons);
         this.details = new LinkedHashMap<>(details);
+    }
+
+    /**
+     * The first {@value #MAX_REASONS} reasons, then "and N more": an answer, an error file and a log
+     * line stay small however broken the document.
+     */
+    static List<String> capped(List<String> reasons) {
+        if (reasons.size() <= MAX_REASONS) {
+            return List.copyOf(reasons);
+        }
+        List<String> first = new ArrayList<>(reasons.subList(0, MAX_REASONS));
+        first.add("and " + (reasons.size() - MAX_REASONS) + " more");
+        return List.copyOf(first);
     }
 
     /** 400: the document could not be read at all (syntax). */

@@ -79,6 +79,7 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         p.setProperty("upshift.inbox.dir", inbox().toString());
         p.setProperty("upshift.inbox.poll-delay", "50");
         p.setProperty("upshift.inbox.read-lock-interval", "100");
+        p.setProperty("upshift.inbox.read-lock-min-age", "100");
         p.setProperty("upshift.sandbox.readiness-delay", "20ms");
         p.setProperty("upshift.upgrade.parallelism", "8");
         p.putAll(settings());
@@ -168,6 +169,40 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
             request.header("Authorization", basic(user, PASSWORD));
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An HTTP answer read from a raw socket: status line's code, headers (lower-case names), body. */
+    protected record RawResponse(int status, java.util.Map<String, String> headers, String body) {
+    }
+
+    /**
+     * Sends one HTTP/1.1 request from another loopback address (127.0.0.2…: a second client
+     * machine, as the server sees it), which java.net.http cannot choose on Java 17.
+     */
+    protected RawResponse sendFrom(String localAddress, String method, String path, java.util.Map<String, String> headers,
+            String body) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(20_000);
+            byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nConnection: close\r\nContent-Length: " + content.length + "\r\n");
+            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(content);
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String[] parts = answer.split("\r\n\r\n", 2);
+            String[] lines = parts[0].split("\r\n");
+            java.util.Map<String, String> answerHeaders = new java.util.HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                answerHeaders.put(lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                        lines[i].substring(colon + 1).trim());
+            }
+            return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), answerHeaders,
+                    parts.length > 1 ? parts[1] : "");
+        }
     }
 
     protected static String basic(String user, String password) {

@@ -371,8 +371,9 @@ class CrashResumeIT {
 
     /** Opens the H2 file the killed process used (nothing else has it open) and closes it again. */
     private Crashed readDatabase(String id) throws Exception {
-        String url = "jdbc:h2:file:" + data.resolve("upshift") + ";AUTO_SERVER=TRUE";
-        try (Connection c = DriverManager.getConnection(url, "upshift", "upshift")) {
+        String url = "jdbc:h2:file:" + data.resolve("upshift");
+        String password = java.nio.file.Files.readString(data.resolve(io.upshift.config.DataFolder.PASSWORD_FILE)).trim();
+        try (Connection c = DriverManager.getConnection(url, "upshift", password)) {
             String state;
             JsonNode record;
             try (ResultSet row = query(c, "SELECT state, document FROM upgrade_record WHERE id = ?", id)) {

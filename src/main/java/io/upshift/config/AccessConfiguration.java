@@ -6,15 +6,21 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.upshift.audit.AuditPolicy;
 import io.upshift.kubernetes.Durations;
+import io.upshift.metrics.UpgradeMetrics;
 import io.upshift.store.Jdbc;
 import io.upshift.web.Access;
+import io.upshift.web.HealthProbe;
+import io.upshift.web.HttpServerInstances;
 import io.upshift.web.LoginThrottle;
 import io.upshift.web.Passwords;
 import io.upshift.web.TokenAuthHandler;
 import io.upshift.web.TokenStore;
 import io.upshift.web.Tokens;
 import io.upshift.web.UserFile;
+import io.upshift.web.VerificationGate;
+import io.upshift.web.VerifiedCredentials;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -49,15 +55,28 @@ public class AccessConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "loginThrottle", lazy = true)
     public LoginThrottle loginThrottle(@BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.throttle.free-attempts") int freeAttempts,
+            @PropertyInject("upshift.auth.throttle.address-free-attempts") int addressFreeAttempts,
             @PropertyInject("upshift.auth.throttle.base-delay") long baseDelayMillis,
             @PropertyInject("upshift.auth.throttle.max-delay") long maxDelayMillis,
-            @BeanInject("upgradeMetrics") io.upshift.metrics.UpgradeMetrics metrics,
-            @BeanInject("auditPolicy") io.upshift.audit.AuditPolicy audit) {
-        return new LoginThrottle(clock, freeAttempts, Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis),
-                (user, address) -> {
+            @BeanInject("upgradeMetrics") UpgradeMetrics metrics, @BeanInject("auditPolicy") AuditPolicy audit) {
+        return new LoginThrottle(clock, new LoginThrottle.Limits(freeAttempts, addressFreeAttempts,
+                Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis)), (user, address) -> {
                     metrics.failedLogin();
                     audit.failedLogin(user, address);
                 });
+    }
+
+    @BindToRegistry(value = "verificationGate", lazy = true)
+    public VerificationGate verificationGate(
+            @PropertyInject("upshift.auth.verify.max-in-flight-per-address") int perAddress,
+            @PropertyInject("upshift.auth.verify.max-in-flight") int total) {
+        return new VerificationGate(perAddress, total);
+    }
+
+    @BindToRegistry(value = "verifiedCredentials", lazy = true)
+    public VerifiedCredentials verifiedCredentials(@BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.auth.verified-ttl") String ttl) {
+        return new VerifiedCredentials(clock, Durations.parse(ttl));
     }
 
     /** API tokens (POST/GET/DELETE /api/tokens, routes/api-tokens.camel.yaml) in the application's database. */
@@ -73,13 +92,29 @@ public class AccessConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "access", lazy = true)
     public Access access(@BeanInject("userFile") UserFile users, @BeanInject("passwords") Passwords passwords,
-            @BeanInject("loginThrottle") LoginThrottle throttle, @BeanInject("jsonMapper") ObjectMapper json,
-            @BeanInject("tokens") Tokens tokens,
+            @BeanInject("loginThrottle") LoginThrottle throttle, @BeanInject("verificationGate") VerificationGate gate,
+            @BeanInject("verifiedCredentials") VerifiedCredentials verified, @BeanInject("tokens") Tokens tokens,
+            @BeanInject("healthProbe") HealthProbe health, @BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.secure-cookies") boolean secureCookies,
-            @PropertyInject("upshift.auth.session-timeout") long sessionTimeoutMinutes) {
-        return new Access(users, passwords, throttle, json,
-                new Access.Settings(secureCookies, Duration.ofMinutes(sessionTimeoutMinutes)),
+            @PropertyInject("upshift.auth.session-timeout") long sessionTimeoutMinutes,
+            @PropertyInject("upshift.auth.session-max-age") String sessionMaxAge) {
+        return new Access(users, passwords, new Access.Guards(gate, throttle, verified), health, json, clock,
+                new Access.Settings(secureCookies, Duration.ofMinutes(sessionTimeoutMinutes), Durations.parse(sessionMaxAge)),
                 new TokenAuthHandler(tokens, throttle, json));
+    }
+
+    /** More event loops for the HTTP port than platform-http's one (see {@link HttpServerInstances}). */
+    private static void addServerInstances(CamelContext context, MainHttpServer server, VertxPlatformHttpRouter router) {
+        int instances = Integer.parseInt(context.resolvePropertyPlaceholders("{{upshift.http.server-instances}}"));
+        if (server.getSslContextParameters() != null || server.isUseGlobalSslContextParameters()) {
+            return; // the extra servers speak plain HTTP only: with TLS, platform-http's one server serves alone
+        }
+        try {
+            HttpServerInstances.add(router.vertx(), router, server.getHost(), router.getServer().getPort(), instances - 1);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the extra HTTP server instances", e);
+        }
     }
 
     /**
@@ -105,6 +140,7 @@ public class AccessConfiguration implements CamelConfiguration {
                 }
                 VertxPlatformHttpRouter router = server.getRouter();
                 access.install(router, router.vertx());
+                addServerInstances(context, server, router);
                 // /observe/* on its own port (camel.management.port) needs the same login
                 ManagementHttpServer management = context.hasService(ManagementHttpServer.class);
                 if (management != null && management.getRouter() != null && management.getPort() != server.getPort()) {

@@ -1,22 +1,32 @@
 package io.upshift.config;
 
 import java.sql.Connection;
+import java.time.Clock;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.kubernetes.Durations;
+import io.upshift.web.HealthProbe;
+import io.upshift.web.SharedHealthProbe;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness beyond Camel's own: {@code /observe/health/ready} (and the combined
+ * The health answer without a login ({@link HealthProbe}: up or down from Camel's checks, no
+ * messages, which can name hosts and URLs). Readiness beyond Camel's own: {@code /observe/health/ready} (and the combined
  * {@code /observe/health}) is DOWN until every route has started (the HTTP server answers before
  * the API's routes and login handlers exist), and when the database or the Kubernetes API cannot
  * be reached, since no upgrade can be accepted or rolled then. None of these is a liveness check
@@ -42,6 +52,24 @@ public class HealthConfiguration implements CamelConfiguration {
                 started.set(true);
             }
         });
+    }
+
+    /** The anonymous probes: Camel's checks, run at most once per upshift.health.anonymous-max-age. */
+    @BindToRegistry(value = "healthProbe", lazy = true)
+    public HealthProbe healthProbe(CamelContext camel, @BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.health.anonymous-max-age") String maxAge) {
+        return new SharedHealthProbe(checks(camel), clock, Durations.parse(maxAge));
+    }
+
+    private static HealthProbe checks(CamelContext camel) {
+        return kind -> {
+            Collection<HealthCheck.Result> results = switch (kind) {
+                case LIVENESS -> HealthCheckHelper.invokeLiveness(camel);
+                case READINESS -> HealthCheckHelper.invokeReadiness(camel);
+                case ALL -> HealthCheckHelper.invoke(camel);
+            };
+            return results.stream().noneMatch(r -> r.getState() == HealthCheck.State.DOWN);
+        };
     }
 
     @BindToRegistry("apiHealth")

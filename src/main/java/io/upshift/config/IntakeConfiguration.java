@@ -64,13 +64,22 @@ public class IntakeConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "inboxArchive", lazy = true)
     public InboxArchive inboxArchive(@PropertyInject("upshift.inbox.dir") String inboxDir,
-            @BeanInject("jsonMapper") ObjectMapper json) {
-        return new InboxArchive(Path.of(inboxDir), json);
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.inbox.retention") String retention,
+            @PropertyInject("upshift.inbox.max-archived") int maxArchived) {
+        return new InboxArchive(Path.of(inboxDir), json, clock,
+                new InboxArchive.Retention(io.upshift.kubernetes.Durations.parse(retention), maxArchived));
     }
 
     @BindToRegistry(value = "errorBodies", lazy = true)
     public ErrorBodies errorBodies(@BeanInject("inboxArchive") InboxArchive archive) {
         return new ErrorBodies(archive);
+    }
+
+    @BindToRegistry(value = "unarchivableNames", lazy = true)
+    public io.upshift.intake.UnarchivableNames unarchivableNames(@BeanInject("inboxArchive") InboxArchive archive,
+            @BeanInject("errorBodies") ErrorBodies errors, @PropertyInject("upshift.inbox.dir") String inboxDir) {
+        return new io.upshift.intake.UnarchivableNames(archive, errors, Path.of(inboxDir));
     }
 
     @BindToRegistry(value = "intakeLimit", lazy = true)

@@ -23,6 +23,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -48,8 +49,10 @@ public class ScheduleConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "schedules", lazy = true)
     public Schedules schedules(@BeanInject("scheduleStore") ScheduleStore store, @BeanInject("versionStore") VersionStore versions,
             @BeanInject("scheduleReader") DocumentReader<ScheduleRequest> reader,
-            @BeanInject("clock") Clock clock, CamelContext camel) {
-        ScheduleValidator validator = new ScheduleValidator(clock, version -> versions.find(version).isPresent());
+            @BeanInject("clock") Clock clock, CamelContext camel,
+            @PropertyInject("upshift.schedule.min-interval") String minInterval) {
+        ScheduleValidator validator = new ScheduleValidator(clock, version -> versions.find(version).isPresent(),
+                io.upshift.kubernetes.Durations.parse(minInterval));
         return new Schedules(store, validator, () -> new WindowScheduler(scheduler(camel)), reader, clock);
     }
 

@@ -1,6 +1,5 @@
 package io.upshift.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,12 +12,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.flywaydb.core.Flyway;
 
 /**
- * The application's database: H2 on disk under {@code upshift.data.dir} by default, PostgreSQL in
+ * The application's database: H2 on disk under {@code upshift.data.dir} by default (in this process
+ * only: no TCP server; its password generated at first start, see {@link DataFolder}), PostgreSQL in
  * production. The schema is brought up to date by Flyway before anything else uses it.
  */
 @Configuration
@@ -33,26 +34,31 @@ public class StorageConfiguration implements CamelConfiguration {
     @PropertyInject("upshift.db.user")
     private String user;
 
-    @PropertyInject(value = "upshift.db.password", defaultValue = "")
-    private String password;
-
     @PropertyInject(value = "upshift.db.pool-size", defaultValue = "10")
     private int poolSize;
 
     @BindToRegistry("dataSource")
-    public DataSource dataSource() throws Exception {
-        Files.createDirectories(Path.of(dataDir));
+    public DataSource dataSource(CamelContext camel) throws Exception {
+        // optional: unset with the embedded database, whose password is generated
+        String password = camel.getPropertiesComponent().resolveProperty("upshift.db.password").orElse("");
+        DataFolder data = new DataFolder(Path.of(dataDir)).prepare();
         HikariConfig config = new HikariConfig();
         config.setPoolName("upshift");
         config.setJdbcUrl(url);
         config.setUsername(user);
-        config.setPassword(password);
+        config.setPassword(password.isEmpty() && embedded(url) ? data.embeddedPassword(url, user) : password);
         config.setMaximumPoolSize(poolSize);
         HikariDataSource dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource)
                 .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))
                 .load().migrate();
         return dataSource;
+    }
+
+    /** An H2 database in a file of this process (no server of its own, unless the URL asks for one). */
+    static boolean embedded(String url) {
+        return url.startsWith("jdbc:h2:file:") || (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:")
+                && !url.startsWith("jdbc:h2:ssl:") && !url.startsWith("jdbc:h2:mem:"));
     }
 
     /**

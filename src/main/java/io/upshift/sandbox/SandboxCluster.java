@@ -77,6 +77,7 @@ public class SandboxCluster extends ServiceSupport {
     private final ObjectMapper yamlMapper;
     private final Clock clock;
     private KubernetesMockServer server;
+    private SandboxDispatcher dispatcher;
     private KubernetesClient client;
     private SandboxDeploymentController controller;
     private Path kubeconfig;
@@ -90,8 +91,9 @@ public class SandboxCluster extends ServiceSupport {
     @Override
     protected void doStart() throws Exception {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new SandboxDispatcher(),
-                false);
+        MockWebServer web = new MockWebServer();
+        dispatcher = new SandboxDispatcher(web);
+        server = new KubernetesMockServer(new Context(), web, new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), settings.port());
         client = server.createClient();
         seed();
@@ -131,7 +133,8 @@ public class SandboxCluster extends ServiceSupport {
 
     /**
      * Drains the requests the API server received since the previous call (the mock server records
-     * every one): what the benchmark counts. The mock server's own types stay inside the sandbox.
+     * every one; the latest {@value SandboxDispatcher#MAX_RECORDED} are kept): what the benchmark
+     * counts. The mock server's own types stay inside the sandbox.
      */
     public List<ApiRequest> takeRequests() throws InterruptedException {
         List<ApiRequest> taken = new ArrayList<>();
@@ -139,6 +142,7 @@ public class SandboxCluster extends ServiceSupport {
         while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
             taken.add(new ApiRequest(request.getMethod(), request.getPath() == null ? "" : request.getPath()));
         }
+        dispatcher.taken(taken.size());
         return taken;
     }
 

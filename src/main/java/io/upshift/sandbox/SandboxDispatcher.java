@@ -1,6 +1,8 @@
 package io.upshift.sandbox;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +16,7 @@ import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -26,10 +29,39 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     private static final List<String> VERBS = List.of("create", "delete", "get", "list", "patch", "update", "watch");
 
+    /** The mock server records every request it receives; the sandbox keeps at most the latest this many. */
+    static final int MAX_RECORDED = 20_000;
+
     private final ObjectMapper json = new ObjectMapper();
+    private final MockWebServer recorder;
+    private final AtomicInteger recorded = new AtomicInteger();
+    private final int maxRecorded;
+
+    SandboxDispatcher(MockWebServer recorder) {
+        this(recorder, MAX_RECORDED);
+    }
+
+    SandboxDispatcher(MockWebServer recorder, int maxRecorded) {
+        this.recorder = recorder;
+        this.maxRecorded = maxRecorded;
+    }
+
+    /** The caller took this many recorded requests (SandboxCluster.takeRequests). */
+    void taken(int count) {
+        recorded.addAndGet(-count);
+    }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        if (recorded.incrementAndGet() > maxRecorded) { // recorded before dispatch: drop the oldest
+            try {
+                if (recorder.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+                    recorded.decrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if ("GET".equals(request.getMethod())) {
             String path = request.getPath();
             int query = path.indexOf('?');

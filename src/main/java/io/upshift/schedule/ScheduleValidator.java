@@ -29,12 +29,22 @@ import org.quartz.CronExpression;
  */
 public class ScheduleValidator {
 
+    /** How many of a cron's next windows are checked for the minimum interval. */
+    private static final int CHECKED_FIRINGS = 20;
+
     private final Clock clock;
     private final Predicate<String> knownVersion;
+    private final java.time.Duration minInterval;
 
     public ScheduleValidator(Clock clock, Predicate<String> knownVersion) {
+        this(clock, knownVersion, java.time.Duration.ZERO);
+    }
+
+    /** @param minInterval the least time between two windows of one cron schedule (upshift.schedule.min-interval) */
+    public ScheduleValidator(Clock clock, Predicate<String> knownVersion, java.time.Duration minInterval) {
         this.clock = clock;
         this.knownVersion = knownVersion;
+        this.minInterval = minInterval;
     }
 
     /**
@@ -58,11 +68,34 @@ public class ScheduleValidator {
             throw new RejectedException(422, "window in the past",
                     List.of("cron: \"" + form.cron() + "\" never fires after " + now));
         }
+        if (form.cron() != null) {
+            java.time.Duration shortest = shortestGap(Windows.cron(spec), now);
+            if (shortest.compareTo(minInterval) < 0) {
+                throw new RejectedException(422, "windows too frequent", List.of("cron: \"" + form.cron() + "\" opens windows "
+                        + shortest.toSeconds() + " s apart; they must be at least " + minInterval.toSeconds()
+                        + " s apart (upshift.schedule.min-interval)"));
+            }
+        }
         if (checkVersion && !knownVersion.test(spec.targetVersion())) {
             throw new RejectedException(404, "unknown version",
                     List.of("targetVersion: no version configuration \"" + spec.targetVersion() + "\" has been imported"));
         }
         return spec;
+    }
+
+    /** The shortest time between the cron's next windows. */
+    private static java.time.Duration shortestGap(org.quartz.CronExpression cron, Instant now) {
+        java.time.Duration shortest = java.time.Duration.ofDays(366 * 100L);
+        Date previous = cron.getNextValidTimeAfter(Date.from(now));
+        for (int i = 0; i < CHECKED_FIRINGS && previous != null; i++) {
+            Date next = cron.getNextValidTimeAfter(previous);
+            if (next != null) {
+                java.time.Duration gap = java.time.Duration.between(previous.toInstant(), next.toInstant());
+                shortest = gap.compareTo(shortest) < 0 ? gap : shortest;
+            }
+            previous = next;
+        }
+        return shortest;
     }
 
     /**

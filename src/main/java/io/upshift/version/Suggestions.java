@@ -10,10 +10,19 @@ public final class Suggestions {
     private Suggestions() {
     }
 
-    /** The closest candidate within one or two edits (by length) (or differing only in case), if any. */
+    /** Longer words (no valid name is) get no suggestion: the edit distance costs length × length. */
+    static final int MAX_WORD = 64;
+
+    /**
+     * The closest candidate within one or two edits (by length) (or differing only in case), if any.
+     * Only candidates of about the same length are compared, so a long unknown word costs nothing.
+     */
     public static Optional<String> closest(String word, Collection<String> candidates) {
+        if (word == null || word.length() > MAX_WORD) {
+            return Optional.empty();
+        }
         return candidates.stream()
-                .filter(c -> !c.equals(word))
+                .filter(c -> !c.equals(word) && Math.abs(c.length() - word.length()) <= 2)
                 .filter(c -> c.equalsIgnoreCase(word) || distance(word, c) <= Math.max(1, Math.min(2, word.length() / 3)))
                 .min(Comparator.comparingInt((String c) -> distance(word.toLowerCase(), c.toLowerCase())));
     }

@@ -1,18 +1,31 @@
 package io.upshift.web;
 
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import io.upshift.LogText;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -25,6 +38,7 @@ import io.vertx.ext.auth.authorization.OrAuthorization;
 import io.vertx.ext.auth.authorization.RoleBasedAuthorization;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
 import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -41,22 +55,33 @@ import org.slf4j.LoggerFactory;
  * Login for the whole HTTP server, as Vert.x Web handlers placed in front of every Camel
  * platform-http route (negative route orders run first):
  * <ol>
- * <li>session (cookie {@code upshift.session}, HttpOnly, SameSite=Strict) for the console; API
- *     calls with an Authorization header get none;</li>
- * <li>{@code POST /auth/login} (JSON or form {@code username}, {@code password}) opens a session;</li>
- * <li>authentication: the session's user, HTTP Basic checked against the users file, or an API
- *     token ({@code Authorization: Bearer}, checked by {@link TokenAuthHandler}); console
- *     pages without a session redirect to the logon page; {@code /observe/health}, its probes
- *     ({@code /live}, {@code /ready}) and the logon
- *     page's own files are open;</li>
+ * <li>headers on every answer: {@code X-Content-Type-Options: nosniff}, a Content-Security-Policy;</li>
+ * <li>cross-site guard: a POST/PUT/PATCH/DELETE sent by another site ({@code Sec-Fetch-Site},
+ *     {@code Origin}) is refused (403), and a body must be JSON or YAML (415), so no HTML form of
+ *     another site can change anything, with a session or with remembered Basic credentials;</li>
+ * <li>anonymous health: {@code /observe/health} and its {@code /live}, {@code /ready} probes answer
+ *     status only, on their own worker; details are Camel's answer, behind a login;</li>
+ * <li>session (cookie {@code upshift.session}, HttpOnly, SameSite=Strict) for the console, ended
+ *     when it passes its absolute lifetime or the user's password changes; API calls with an
+ *     Authorization header get none;</li>
+ * <li>{@code POST /auth/login} (JSON {@code username}, {@code password}) opens a session;</li>
+ * <li>authentication: the session's user, an API token ({@code Authorization: Bearer}, checked
+ *     by {@link TokenAuthHandler}: no password hashing), or HTTP Basic checked against the users
+ *     file; console pages without a session redirect to the logon page; the probes, the logon
+ *     page's own files and the OpenAPI description are open. Each Basic or logon check is a slow hash, so it is admitted by the {@link VerificationGate} (429/503 at once when
+ *     the address's or the server's share is in use) and counted by the {@link LoginThrottle}
+ *     before it runs, on a worker pool of its own; a pair found right is remembered for a short
+ *     while ({@link VerifiedCredentials}), so an API client pays for one hash, not one per call;</li>
  * <li>CSRF (double-submit token, Vert.x {@link CSRFHandler}) on POST/PUT/PATCH/DELETE with a
  *     session: cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN};</li>
- * <li>authorization: GET/HEAD for viewers and operators, everything else operators only;</li>
- * <li>the user's name into request header {@code UpshiftUser} (a client's own is dropped);</li>
+ * <li>authorization: GET/HEAD and logging off for viewers and operators, everything else operators
+ *     only;</li>
  * <li>{@code /auth/logout}, {@code /auth/me} and the console's static files.</li>
  * </ol>
- * Refusals are JSON {@code {"error":…}}: 401 (with {@code WWW-Authenticate: Basic} unless the
- * caller is the console, which sends {@code X-Requested-With: XMLHttpRequest}), 403, 429.
+ * The routes take the caller from the authenticated user platform-http hands them
+ * ({@code CamelVertxPlatformHttpAuthenticatedUser}), never from a request header.
+ * Refusals are JSON {@code {"error":…}}: 401 (with {@code WWW-Authenticate: Basic} only for
+ * non-browser clients, so a browser never remembers Basic credentials), 403, 415, 429, 503.
  */
 public class Access {
 
@@ -66,51 +91,75 @@ public class Access {
     public static final String SESSION_COOKIE = "upshift.session";
     public static final String CSRF_COOKIE = CSRFHandler.DEFAULT_COOKIE_NAME;
     public static final String CSRF_HEADER = CSRFHandler.DEFAULT_HEADER_NAME;
-    /** The authenticated user's name, as a header for the Camel routes (e.g. who stopped an upgrade). */
-    public static final String USER_HEADER = "UpshiftUser";
     public static final String LOGIN_PAGE = "/console/login.html";
+    public static final String HEALTH = "/observe/health";
 
-    private static final Set<String> PUBLIC = Set.of("/observe/health", "/observe/health/live",
-            "/observe/health/ready", LOGIN_PAGE, "/console/login.js",
-            "/console/console.css", "/favicon.ico", OpenApiDocument.PATH, OpenApiDocument.VERSION_CONFIG_SCHEMA);
+    private static final Set<String> PUBLIC = Set.of(LOGIN_PAGE, "/console/login.js", "/console/console.css",
+            "/favicon.ico", OpenApiDocument.PATH, OpenApiDocument.VERSION_CONFIG_SCHEMA);
+    private static final Map<String, HealthProbe.Kind> PROBES = Map.of(HEALTH, HealthProbe.Kind.ALL,
+            HEALTH + "/live", HealthProbe.Kind.LIVENESS, HEALTH + "/ready", HealthProbe.Kind.READINESS);
     private static final Set<HttpMethod> READ_ONLY = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
     private static final String CHECK = "upshift.access.check";
+    private static final String SESSION_STARTED = "upshift.started";
+    private static final String SESSION_CREDENTIAL = "upshift.credential";
+    private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
     /** Settings of the access layer (application.properties, section Access). */
-    public record Settings(boolean secureCookies, Duration sessionTimeout) {
+    public record Settings(boolean secureCookies, Duration sessionTimeout, Duration sessionMaxAge) {
     }
 
     private final UserFile users;
     private final Passwords passwords;
     private final LoginThrottle throttle;
+    private final VerificationGate gate;
+    private final VerifiedCredentials verified;
+    private final HealthProbe health;
     private final ObjectMapper json;
+    private final Replies replies;
+    private final Clock clock;
     private final Settings settings;
     private final Handler<RoutingContext> bearer;
 
-    public Access(UserFile users, Passwords passwords, LoginThrottle throttle, ObjectMapper json, Settings settings,
-            Handler<RoutingContext> bearer) {
+    /** The password checks' guards: the cap on checks in flight, the attempt counter, the remembered right pairs. */
+    public record Guards(VerificationGate gate, LoginThrottle throttle, VerifiedCredentials verified) {
+    }
+
+    public Access(UserFile users, Passwords passwords, Guards guards, HealthProbe health, ObjectMapper json,
+            Clock clock, Settings settings, Handler<RoutingContext> bearer) {
         this.users = users;
         this.passwords = passwords;
-        this.throttle = throttle;
+        this.throttle = guards.throttle();
+        this.gate = guards.gate();
+        this.verified = guards.verified();
+        this.health = health;
         this.json = json;
+        this.replies = new Replies(json);
+        this.clock = clock;
         this.settings = settings;
         this.bearer = bearer;
     }
 
-    /** On first start there is no users file: one operator, admin, with a generated password shown once. */
+    /**
+     * On first start there is no users file: one operator, admin, with a generated password written
+     * to an owner-only file beside it (the log says where, never what).
+     */
     public void createFirstUser() {
         if (users.exists()) {
             return;
         }
         String password = Passwords.generate();
         users.put("admin", Role.OPERATOR, passwords.hash(password));
-        LOG.warn("Created {} with one operator, user 'admin'. Its password is shown only this once: {}"
-                + "  (add users: java -cp upshift.jar io.upshift.web.Users add NAME ROLE)", users.path(), password);
+        java.nio.file.Path file = InitialPassword.write(users.path(), password);
+        LOG.warn("Created {} with one operator, user 'admin'. Its password is in {} (readable by this user only):"
+                + " log on, then delete that file. Add users: java -cp upshift.jar io.upshift.web.Users add NAME ROLE",
+                users.path(), file);
     }
 
     /** Puts the handlers in front of the routes already or later added to the router. */
     public void install(Router router, Vertx vertx) {
-        UserDirectory directory = new UserDirectory(vertx, users, passwords);
+        WorkerExecutor hashing = vertx.createSharedWorkerExecutor("upshift-password-checks", gate.capacity());
+        WorkerExecutor probes = vertx.createSharedWorkerExecutor("upshift-health-probes", 2);
+        UserDirectory directory = new UserDirectory(hashing, users, passwords);
         SessionHandler sessions = SessionHandler.create(LocalSessionStore.create(vertx))
                 .setSessionCookieName(SESSION_COOKIE)
                 .setCookieHttpOnlyFlag(true)
@@ -134,14 +183,17 @@ public class Access {
 
         int order = -100;
         router.route().order(order++).failureHandler(this::refusal);
+        router.route().order(order++).handler(Access::securityHeaders);
+        router.route().order(order++).handler(this::crossSiteGuard);
         router.route().order(order++).handler(ctx -> {
-            ctx.request().headers().remove(USER_HEADER); // only this layer says who is calling
             if (hasAuthorizationHeader(ctx)) {
                 ctx.next();
             } else {
                 sessions.handle(ctx);
             }
         });
+        router.route().order(order++).handler(this::sessionGuard);
+        router.get().order(order++).handler(ctx -> anonymousHealth(ctx, probes));
         router.post("/auth/login").order(order++).handler(BodyHandler.create().setBodyLimit(8192))
                 .handler(ctx -> login(ctx, directory, sessions));
         router.route().order(order++).handler(ctx -> authenticate(ctx, directory));
@@ -163,16 +215,11 @@ public class Access {
             }
             ctx.put(CHECK, "role");
             ctx.user().authorizations().clear(directory.getId()); // the role as the file says now
-            (READ_ONLY.contains(ctx.request().method()) ? readers : operators).handle(ctx);
-        });
-        router.route().order(order++).handler(ctx -> {
-            if (ctx.user() != null) {
-                ctx.request().headers().set(USER_HEADER, ctx.user().subject());
-            }
-            ctx.next();
+            boolean reading = READ_ONLY.contains(ctx.request().method()) || isLogout(ctx);
+            (reading ? readers : operators).handle(ctx);
         });
         router.post("/auth/logout").order(order++).handler(ctx -> {
-            LOG.info("User '{}' logged off", ctx.user().subject());
+            LOG.info("User '{}' logged off", LogText.of(ctx.user().subject()));
             if (ctx.session() != null) {
                 ctx.session().destroy();
             }
@@ -185,14 +232,77 @@ public class Access {
         router.route("/console/*").order(order++).handler(csp).handler(console);
     }
 
+    /** Every answer, also Vert.x's own 404s: no MIME sniffing; no scripts, frames or plugins outside the console. */
+    private static void securityHeaders(RoutingContext ctx) {
+        ctx.addHeadersEndHandler(v -> {
+            ctx.response().headers().set("X-Content-Type-Options", "nosniff");
+            if (!ctx.response().headers().contains("Content-Security-Policy")) {
+                ctx.response().headers().set("Content-Security-Policy", API_CSP);
+            }
+        });
+        ctx.next();
+    }
+
+    private void crossSiteGuard(RoutingContext ctx) {
+        if (READ_ONLY.contains(ctx.request().method())) {
+            ctx.next();
+            return;
+        }
+        io.vertx.core.net.HostAndPort authority = ctx.request().authority(); // Host, or HTTP/2's :authority
+        Optional<String> crossSite = RequestGuards.crossSite(authority == null ? null
+                : authority.port() < 0 ? authority.host() : authority.host() + ":" + authority.port(),
+                ctx.request().getHeader(HttpHeaders.ORIGIN), ctx.request().getHeader("Sec-Fetch-Site"));
+        if (crossSite.isPresent()) {
+            LOG.warn("Refused a cross-site {} {} from {}", ctx.request().method(), LogText.of(ctx.normalizedPath()),
+                    address(ctx));
+            send(ctx, 403, Map.of("error", "cross-site request refused", "reasons", List.of(crossSite.get())));
+        } else if (hasBody(ctx) && !RequestGuards.documentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+            send(ctx, 415, Map.of("error", "unsupported content type", "reasons",
+                    List.of("send the body as application/json or application/yaml")));
+        } else {
+            ctx.next();
+        }
+    }
+
+    /** A session ends at its absolute lifetime, and when its user's password changed (or the user went). */
+    private void sessionGuard(RoutingContext ctx) {
+        Session session = ctx.session();
+        if (session != null && ctx.user() != null) {
+            Long started = session.get(SESSION_STARTED);
+            boolean expired = started == null
+                    || clock.instant().isAfter(Instant.ofEpochMilli(started).plus(settings.sessionMaxAge()));
+            boolean changed = !credential(ctx.user().subject()).equals(session.get(SESSION_CREDENTIAL));
+            if (expired || changed) {
+                LOG.info("Session of user '{}' ended: {}", LogText.of(ctx.user().subject()),
+                        expired ? "past its lifetime" : "the password changed");
+                session.destroy();
+                ctx.clearUser();
+            }
+        }
+        ctx.next();
+    }
+
+    /** Without credentials, the probes answer status only; with them, Camel's answer with details. */
+    private void anonymousHealth(RoutingContext ctx, WorkerExecutor probes) {
+        HealthProbe.Kind kind = PROBES.get(ctx.normalizedPath());
+        if (kind == null || ctx.user() != null || hasAuthorizationHeader(ctx)) {
+            ctx.next();
+            return;
+        }
+        probes.executeBlocking(() -> health.up(kind), false).onComplete(up -> {
+            boolean ok = up.succeeded() && up.result();
+            send(ctx, ok ? 200 : 503, Map.of("status", ok ? "UP" : "DOWN"));
+        });
+    }
+
     private void login(RoutingContext ctx, UserDirectory directory, SessionHandler sessions) {
         String name;
         String password;
         try {
-            JsonNode body = ctx.body().length() > 0 && isJson(ctx) ? json.readTree(ctx.body().buffer().getBytes()) : null;
-            name = body != null ? body.path("username").asText(null) : ctx.request().getFormAttribute("username");
-            password = body != null ? body.path("password").asText(null) : ctx.request().getFormAttribute("password");
-        } catch (java.io.IOException e) {
+            JsonNode body = json.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            name = body == null ? null : body.path("username").asText(null);
+            password = body == null ? null : body.path("password").asText(null);
+        } catch (IOException e) {
             send(ctx, 400, Map.of("error", "malformed login request"));
             return;
         }
@@ -200,22 +310,22 @@ public class Access {
             send(ctx, 400, Map.of("error", "username and password are required"));
             return;
         }
-        String address = address(ctx);
-        Duration wait = throttle.waitFor(name, address);
-        if (!wait.isZero()) {
-            tooMany(ctx, name, address, wait);
-            return;
-        }
-        audited(directory, name, address).authenticate(new UsernamePasswordCredentials(name, password))
+        checked(ctx, name, directory).authenticate(new UsernamePasswordCredentials(name, password))
                 .onSuccess(user -> {
                     ctx.session().regenerateId(); // a new id on logon: no session fixation
+                    ctx.session().put(SESSION_STARTED, clock.millis());
+                    ctx.session().put(SESSION_CREDENTIAL, credential(name));
                     sessions.setUser(ctx, user).onComplete(stored -> {
-                        LOG.info("User '{}' logged on from {}", printable(name), address);
+                        LOG.info("User '{}' logged on from {}", LogText.of(name), address(ctx));
                         send(ctx, 200, Map.of("name", name,
                                 "role", directory.role(user).map(Role::id).orElse("")));
                     });
                 })
-                .onFailure(e -> send(ctx, 401, Map.of("error", UserDirectory.WRONG_CREDENTIALS)));
+                .onFailure(e -> {
+                    if (!ctx.response().ended()) {
+                        send(ctx, 401, Map.of("error", UserDirectory.WRONG_CREDENTIALS));
+                    }
+                });
     }
 
     private void authenticate(RoutingContext ctx, UserDirectory directory) {
@@ -225,37 +335,59 @@ public class Access {
         }
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null && isPage(ctx)) {
-            redirect(ctx, LOGIN_PAGE + "?next=" + java.net.URLEncoder.encode(ctx.request().uri(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            redirect(ctx, LOGIN_PAGE + "?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8));
             return;
         }
         if (TokenAuthHandler.isBearer(header)) { // API tokens: their own check, no password hashing
             bearer.handle(ctx);
             return;
         }
-        String name = basicUser(header);
-        String address = address(ctx);
-        if (name != null) {
-            Duration wait = throttle.waitFor(name, address);
-            if (!wait.isZero()) {
-                tooMany(ctx, name, address, wait);
-                return;
-            }
-        }
-        BasicAuthHandler.create(audited(directory, name, address), REALM).handle(ctx);
+        String name = Optional.ofNullable(basicUser(header)).orElse(""); // the one BasicAuthHandler will check
+        BasicAuthHandler.create(checked(ctx, name, directory), REALM).handle(ctx);
     }
 
-    /** The users file's check, with failures counted for throttling and logged without the password. */
-    private AuthenticationProvider audited(UserDirectory directory, String name, String address) {
+    /**
+     * The users file's check behind the verification cap and the throttle: refused at once (the
+     * answer is sent here, and the returned future fails) or counted, then hashed on its own pool;
+     * failures logged without the password.
+     */
+    private AuthenticationProvider checked(RoutingContext ctx, String name, UserDirectory directory) {
+        String address = address(ctx);
         return new AuthenticationProvider() {
             @Override
             public Future<User> authenticate(Credentials credentials) {
-                return directory.authenticate(credentials)
-                        .onSuccess(user -> throttle.succeeded(name))
-                        .onFailure(e -> {
-                            int failures = throttle.failed(name, address);
-                            LOG.warn("Failed login for user '{}' from {} ({} in a row)", printable(name), address, failures);
-                        });
+                UsernamePasswordCredentials given = (UsernamePasswordCredentials) credentials; // Basic and logon
+                String password = Optional.ofNullable(given.getPassword()).orElse("");
+                String stored = users.find(name).map(UserFile.Entry::password).orElse("");
+                Context here = ctx.vertx().getOrCreateContext();
+                Future<User> shared = verified.check(name, password, stored, () -> {
+                    VerificationGate.Admission admission = gate.enter(address);
+                    if (admission instanceof VerificationGate.Refused refused) {
+                        return Future.failedFuture(new Refused(refused.reason(), Duration.ZERO));
+                    }
+                    VerificationGate.Permit permit = (VerificationGate.Permit) admission;
+                    Duration wait = throttle.attempt(name, address);
+                    if (!wait.isZero()) {
+                        permit.close();
+                        return Future.failedFuture(new Refused(null, wait));
+                    }
+                    return directory.authenticate(new UsernamePasswordCredentials(name, password))
+                            .onComplete(done -> permit.close())
+                            .onSuccess(user -> throttle.succeeded(name, address))
+                            .onFailure(e -> {
+                                throttle.rejected(name, address);
+                                LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name),
+                                        address, throttle.count(name, address));
+                            });
+                });
+                return onContext(shared, here).recover(e -> {
+                    if (e instanceof Refused refused && refused.busy != null) {
+                        busy(ctx, refused.busy);
+                    } else if (e instanceof Refused refused) {
+                        tooMany(ctx, name, address, refused.wait);
+                    }
+                    return Future.failedFuture(e);
+                });
             }
 
             @Override
@@ -265,29 +397,61 @@ public class Access {
         };
     }
 
+    /**
+     * {@code shared}'s outcome on {@code here}, the request's own context: a check shared by
+     * requests (or remembered) completes on the context that started it, maybe another event
+     * loop, and a request must go on on the loop of its connection.
+     */
+    private static <T> Future<T> onContext(Future<T> shared, Context here) {
+        Promise<T> promise = Promise.promise();
+        shared.onComplete(outcome -> here.runOnContext(v -> promise.handle(outcome)));
+        return promise.future();
+    }
+
+    /** A check refused before hashing: by the cap on checks in flight ({@code busy}) or by the throttle ({@code wait}). */
+    private static final class Refused extends RuntimeException {
+        private final VerificationGate.Refusal busy;
+        private final Duration wait;
+
+        Refused(VerificationGate.Refusal busy, Duration wait) {
+            super("refused", null, false, false);
+            this.busy = busy;
+            this.wait = wait;
+        }
+    }
+
+    private void busy(RoutingContext ctx, VerificationGate.Refusal refusal) {
+        replies.retryLater(ctx, refusal.status(), refusal == VerificationGate.Refusal.ADDRESS_BUSY
+                ? "too many logins in progress from this address" : "too many logins in progress", Duration.ofSeconds(1));
+    }
+
     private void tooMany(RoutingContext ctx, String name, String address, Duration wait) {
-        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-        LOG.warn("Login for user '{}' from {} refused: too many failures, next attempt in {} s", printable(name),
-                address, seconds);
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
-        send(ctx, 429, Map.of("error", "too many failed logins", "retryAfterSeconds", seconds));
+        LOG.warn("Login for user '{}' from {} refused: too many attempts, next attempt in {} s", LogText.of(name),
+                address, Replies.seconds(wait));
+        replies.retryLater(ctx, 429, "too many failed logins", wait);
     }
 
     /** JSON answers for what the handlers above refuse; anything else goes on to Vert.x's defaults. */
     private void refusal(RoutingContext ctx) {
         int status = ctx.statusCode();
-        if (ctx.response().ended() || (status != 401 && status != 403 && status != 429)) {
+        if (ctx.response().ended()) {
+            return; // answered already (a refusal from the gate or the throttle)
+        }
+        if (status != 401 && status != 403 && status != 429) {
             ctx.next();
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
         if (status == 401) {
+            if (isBrowser(ctx)) { // a browser must never be asked for (and then remember) Basic credentials
+                ctx.response().headers().remove("WWW-Authenticate");
+            }
             body.put("error", hasAuthorizationHeader(ctx) ? UserDirectory.WRONG_CREDENTIALS : "authentication required");
         } else if (status == 403 && "csrf".equals(ctx.get(CHECK))) {
             body.put("error", "missing or invalid CSRF token: reload the page and try again");
         } else if (status == 403) {
             body.put("error", "forbidden");
-            body.put("reasons", java.util.List.of(ctx.request().method() + " " + ctx.normalizedPath()
+            body.put("reasons", List.of(ctx.request().method() + " " + LogText.of(ctx.normalizedPath())
                     + " needs the operator role"));
         } else {
             body.put("error", "too many requests");
@@ -296,13 +460,17 @@ public class Access {
     }
 
     private void send(RoutingContext ctx, int status, Map<String, ?> body) {
+        replies.send(ctx, status, body);
+    }
+
+    /** What a session remembers of the password it was opened with: a digest of the stored hash. */
+    private String credential(String name) {
+        String hash = users.find(name).map(UserFile.Entry::password).orElse("");
         try {
-            ctx.response().setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .end(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(hash.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -314,6 +482,10 @@ public class Access {
         return READ_ONLY.contains(ctx.request().method()) && PUBLIC.contains(ctx.normalizedPath());
     }
 
+    private static boolean isLogout(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.POST && "/auth/logout".equals(ctx.normalizedPath());
+    }
+
     /** A console page or the root, asked for by a browser: send it to the logon page rather than a 401. */
     private static boolean isPage(RoutingContext ctx) {
         String path = ctx.normalizedPath();
@@ -321,9 +493,17 @@ public class Access {
                 && (path.equals("/") || path.equals("/console") || path.startsWith("/console/"));
     }
 
-    private static boolean isJson(RoutingContext ctx) {
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
+    /** Browsers say so: the console's fetches, any Fetch Metadata, or a navigation asking for HTML. */
+    private static boolean isBrowser(RoutingContext ctx) {
+        String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+        return ctx.request().getHeader("X-Requested-With") != null || ctx.request().getHeader("Sec-Fetch-Mode") != null
+                || (accept != null && accept.contains("text/html"));
+    }
+
+    private static boolean hasBody(RoutingContext ctx) {
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        return ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+                || (length != null && !length.trim().equals("0"));
     }
 
     private static boolean hasAuthorizationHeader(RoutingContext ctx) {
@@ -340,21 +520,11 @@ public class Access {
             return null;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon < 0 ? null : decoded.substring(0, colon);
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** User names come from the client: no line breaks or control characters into the log. */
-    private static String printable(String name) {
-        if (name == null) {
-            return "";
-        }
-        String cleaned = name.replaceAll("\\p{Cntrl}", "?");
-        return cleaned.length() > 64 ? cleaned.substring(0, 64) + "…" : cleaned;
     }
 }

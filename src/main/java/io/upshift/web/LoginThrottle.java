@@ -3,28 +3,34 @@ package io.upshift.web;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows password guessing. Each user name and each client address has a count of failed logins
- * in a row; after {@code freeAttempts} of them, the next attempt is refused (429, without
- * checking the password) until a wait that doubles with each further failure, from
- * {@code baseDelay} up to {@code maxDelay}. A success clears the user's count; an address's
- * count is forgotten after {@code maxDelay} without failures.
+ * Slows password guessing without letting anyone lock a user out. Attempts are counted per
+ * (user name, client address) and per client address, <em>before</em> the password is checked, so
+ * a burst is throttled as it arrives rather than after it has been hashed in full. After
+ * {@code freeAttempts} for a pair ({@code addressFreeAttempts} for an address), the next attempt
+ * is refused (429, without checking the password) for a wait that doubles with each further
+ * attempt, from {@code baseDelay} up to {@code maxDelay}. A success forgets the pair's count and
+ * gives its attempt back to the address. Nothing is counted per user name alone: a stranger's
+ * failures for {@code admin} never make {@code admin}'s right password wait on another address.
  */
 public class LoginThrottle {
 
     private static final int MAX_TRACKED = 10_000;
 
-    private record Failures(int count, Instant last, Instant blockedUntil) {
+    private record Attempts(int count, Instant last) {
+    }
+
+    /** Settings (application.properties, upshift.auth.throttle.*). */
+    public record Limits(int freeAttempts, int addressFreeAttempts, Duration baseDelay, Duration maxDelay) {
     }
 
     private final Clock clock;
-    private final int freeAttempts;
-    private final Duration baseDelay;
-    private final Duration maxDelay;
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final Limits limits;
+    private final Map<String, Attempts> attempts = new ConcurrentHashMap<>();
     private final FailedLogins listener;
 
     /** Told of every failed login (password or API token): the metrics and the audit trail. */
@@ -33,75 +39,109 @@ public class LoginThrottle {
         void failed(String user, String address);
     }
 
-    public LoginThrottle(Clock clock, int freeAttempts, Duration baseDelay, Duration maxDelay) {
-        this(clock, freeAttempts, baseDelay, maxDelay, (user, address) -> { });
+    public LoginThrottle(Clock clock, Limits limits) {
+        this(clock, limits, (user, address) -> { });
     }
 
-    public LoginThrottle(Clock clock, int freeAttempts, Duration baseDelay, Duration maxDelay, FailedLogins listener) {
-        this.listener = listener;
+    public LoginThrottle(Clock clock, Limits limits, FailedLogins listener) {
         this.clock = clock;
-        this.freeAttempts = freeAttempts;
-        this.baseDelay = baseDelay;
-        this.maxDelay = maxDelay;
+        this.limits = limits;
+        this.listener = listener;
     }
 
-    /** How long this user or address must still wait; zero when an attempt may be made now. */
-    public Duration waitFor(String user, String address) {
+    /**
+     * Counts an attempt about to be checked and answers zero; or, when the pair or the address
+     * must still wait, counts nothing and answers how long.
+     */
+    public Duration attempt(String user, String address) {
         Instant now = clock.instant();
-        Duration wait = Duration.ZERO;
+        Duration wait = waitFor(user, address, now);
+        if (!wait.isZero()) {
+            return wait;
+        }
+        count(user, address, now);
+        return Duration.ZERO;
+    }
+
+    private void count(String user, String address, Instant now) {
+        if (attempts.size() > MAX_TRACKED) {
+            attempts.entrySet().removeIf(e -> stale(e.getValue(), now));
+        }
         for (String key : keys(user, address)) {
-            Failures f = current(key, now);
-            if (f != null && f.blockedUntil().isAfter(now)) {
-                Duration remaining = Duration.between(now, f.blockedUntil());
-                wait = remaining.compareTo(wait) > 0 ? remaining : wait;
+            attempts.compute(key, (k, old) -> new Attempts((old == null || stale(old, now) ? 0 : old.count()) + 1, now));
+        }
+    }
+
+    /** How long the pair or the address must still wait (zero: it may try), counting nothing. */
+    public Duration waitFor(String user, String address) {
+        return waitFor(user, address, clock.instant());
+    }
+
+    /**
+     * Counts a failed attempt after it was checked, for checks cheap enough to run before counting
+     * (API tokens); answers the pair's attempts in a row.
+     */
+    public int failed(String user, String address) {
+        listener.failed(user, address);
+        count(user, address, clock.instant());
+        return count(user, address);
+    }
+
+    /** An attempt counted by {@link #attempt} turned out wrong: tells the listener (it was counted already). */
+    public void rejected(String user, String address) {
+        listener.failed(user, address);
+    }
+
+    /** The attempt was right: the pair starts afresh, and the address gets its attempt back. */
+    public void succeeded(String user, String address) {
+        attempts.remove(pair(user, address));
+        attempts.computeIfPresent(address(address), (k, a) -> a.count() <= 1 ? null : new Attempts(a.count() - 1, a.last()));
+    }
+
+    /** Attempts in a row for this pair (for the log). */
+    public int count(String user, String address) {
+        Attempts a = attempts.get(pair(user, address));
+        return a == null ? 0 : a.count();
+    }
+
+    Duration waitFor(String user, String address, Instant now) {
+        Duration wait = Duration.ZERO;
+        List<String> keys = keys(user, address);
+        for (int i = 0; i < keys.size(); i++) {
+            Attempts a = attempts.get(keys.get(i));
+            if (a != null && !stale(a, now)) {
+                Instant until = a.last().plus(delay(a.count(), i == 0 ? limits.freeAttempts() : limits.addressFreeAttempts()));
+                if (until.isAfter(now) && Duration.between(now, until).compareTo(wait) > 0) {
+                    wait = Duration.between(now, until);
+                }
             }
         }
         return wait;
     }
 
-    /** Records a failed attempt; answers the failures in a row for the user name. */
-    public int failed(String user, String address) {
-        listener.failed(user, address);
-        Instant now = clock.instant();
-        if (failures.size() > MAX_TRACKED) {
-            failures.entrySet().removeIf(e -> current(e.getKey(), now) == null);
-        }
-        int userCount = 0;
-        for (String key : keys(user, address)) {
-            Failures f = failures.compute(key, (k, old) -> {
-                int count = (old == null || stale(old, now) ? 0 : old.count()) + 1;
-                return new Failures(count, now, now.plus(delay(count)));
-            });
-            if (key.startsWith("user:")) {
-                userCount = f.count();
-            }
-        }
-        return userCount;
-    }
-
-    public void succeeded(String user) {
-        failures.remove("user:" + user);
-    }
-
-    Duration delay(int count) {
-        if (count < freeAttempts) {
+    Duration delay(int count, int free) {
+        if (count < free) {
             return Duration.ZERO;
         }
-        int doublings = Math.min(count - freeAttempts, 30);
-        Duration delay = baseDelay.multipliedBy(1L << doublings);
-        return delay.compareTo(maxDelay) > 0 ? maxDelay : delay;
+        int doublings = Math.min(count - free, 30);
+        Duration delay = limits.baseDelay().multipliedBy(1L << doublings);
+        return delay.compareTo(limits.maxDelay()) > 0 ? limits.maxDelay() : delay;
     }
 
-    private Failures current(String key, Instant now) {
-        Failures f = failures.get(key);
-        return f == null || stale(f, now) ? null : f;
+    /** Forgotten after maxDelay without attempts. */
+    private boolean stale(Attempts a, Instant now) {
+        return a.last().plus(limits.maxDelay()).isBefore(now);
     }
 
-    private boolean stale(Failures f, Instant now) {
-        return f.blockedUntil().isBefore(now) && f.last().plus(maxDelay).isBefore(now);
+    private static List<String> keys(String user, String address) {
+        return List.of(pair(user, address), address(address));
     }
 
-    private static String[] keys(String user, String address) {
-        return new String[] {"user:" + user, "ip:" + address};
+    private static String pair(String user, String address) {
+        return "pair:" + address + "\n" + user;
+    }
+
+    private static String address(String address) {
+        return "ip:" + address;
     }
 }

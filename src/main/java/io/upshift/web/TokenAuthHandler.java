@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -29,14 +28,17 @@ public class TokenAuthHandler implements Handler<RoutingContext> {
     /** The provider id of a token's role among the user's authorizations. */
     public static final String PROVIDER = "api-tokens";
 
+    /** The throttle's user name for tokens (per address): no user name can contain a space. */
+    static final String THROTTLE_USER = "api token";
+
     private final Tokens tokens;
     private final LoginThrottle throttle;
-    private final ObjectMapper json;
+    private final Replies replies;
 
     public TokenAuthHandler(Tokens tokens, LoginThrottle throttle, ObjectMapper json) {
         this.tokens = tokens;
         this.throttle = throttle;
-        this.json = json;
+        this.replies = new Replies(json);
     }
 
     /** Whether this Authorization header is a Bearer token (this handler's to check). */
@@ -47,14 +49,12 @@ public class TokenAuthHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-        // the throttle's user key is per address too: a bad token says nothing about whose it was
-        String key = "bearer@" + address;
-        Duration wait = throttle.waitFor(key, address);
+        // counted per address (a bad token says nothing about whose it was), after the check: a token
+        // costs one digest and one read, so a burst needs no counting before it
+        Duration wait = throttle.waitFor(THROTTLE_USER, address);
         if (!wait.isZero()) {
-            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-            LOG.warn("Token call from {} refused: too many failures, next attempt in {} s", address, seconds);
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
-            send(ctx, 429, Map.of("error", "too many requests", "retryAfterSeconds", seconds));
+            LOG.warn("Token call from {} refused: too many failures, next attempt in {} s", address, Replies.seconds(wait));
+            replies.retryLater(ctx, 429, "too many requests", wait);
             return;
         }
         String secret = ctx.request().getHeader(HttpHeaders.AUTHORIZATION).substring(SCHEME.length()).trim();
@@ -71,30 +71,19 @@ public class TokenAuthHandler implements Handler<RoutingContext> {
             }
             Optional<TokenCaller> caller = result.result();
             if (caller.isEmpty()) {
-                int failures = throttle.failed(key, address);
+                int failures = throttle.failed(THROTTLE_USER, address);
                 LOG.warn("Invalid, revoked or expired API token from {} ({} in a row)", address, failures);
                 ctx.response().putHeader("WWW-Authenticate",
                         "Bearer realm=\"" + Access.REALM + "\", error=\"invalid_token\"");
-                send(ctx, 401, Map.of("error", "invalid token",
+                replies.send(ctx, 401, Map.of("error", "invalid token",
                         "reasons", java.util.List.of("the token is unknown, revoked or expired")));
                 return;
             }
-            throttle.succeeded(key);
+            throttle.succeeded(THROTTLE_USER, address);
             User user = User.fromName(caller.get().subject());
             user.authorizations().add(PROVIDER, RoleBasedAuthorization.create(caller.get().role().id()));
             ctx.setUser(user);
             ctx.next();
         });
-    }
-
-    private void send(RoutingContext ctx, int status, Map<String, ?> body) {
-        try {
-            ctx.response().setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .end(json.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            ctx.fail(e);
-        }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Optional;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -24,12 +24,13 @@ public class UserDirectory implements AuthenticationProvider, AuthorizationProvi
     /** Failed logins carry no detail: a wrong name and a wrong password look the same. */
     public static final String WRONG_CREDENTIALS = "wrong user name or password";
 
-    private final Vertx vertx;
+    private final WorkerExecutor hashing;
     private final UserFile file;
     private final Passwords passwords;
 
-    public UserDirectory(Vertx vertx, UserFile file, Passwords passwords) {
-        this.vertx = vertx;
+    /** @param hashing the pool password checks run on, apart from the one that serves the routes and health */
+    public UserDirectory(WorkerExecutor hashing, UserFile file, Passwords passwords) {
+        this.hashing = hashing;
         this.file = file;
         this.passwords = passwords;
     }
@@ -41,8 +42,8 @@ public class UserDirectory implements AuthenticationProvider, AuthorizationProvi
         }
         String name = up.getUsername();
         String password = up.getPassword();
-        // PBKDF2 takes a noticeable time by design: off the event loop
-        return vertx.executeBlocking(() -> {
+        // PBKDF2 takes a noticeable time by design: off the event loop, on a pool of its own
+        return hashing.executeBlocking(() -> {
             Optional<UserFile.Entry> entry = UserFile.validName(name) ? file.find(name) : Optional.empty();
             if (!passwords.verify(entry.map(UserFile.Entry::password).orElse(null), password)) {
                 throw new IllegalArgumentException(WRONG_CREDENTIALS);

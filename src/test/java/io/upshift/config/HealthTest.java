@@ -13,7 +13,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** /observe/health answers for the database and the Kubernetes API too, without a login. */
+/**
+ * /observe/health answers for the database and the Kubernetes API too: status only without a login,
+ * details (check names, messages) with one.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthTest extends UpshiftTestSupport {
 
@@ -27,7 +30,7 @@ class HealthTest extends UpshiftTestSupport {
     /** Every check's state, as /observe/health lists them at the full exposure level. */
     private Map<String, String> states() throws Exception {
         Map<String, String> states = new java.util.HashMap<>();
-        body(send(null, HttpRequest.newBuilder(uri("/observe/health")).GET())).path("checks")
+        body(get("/observe/health")).path("checks")
                 .forEach(c -> states.put(c.path("name").asText(), c.path("status").asText()));
         return states;
     }
@@ -41,7 +44,12 @@ class HealthTest extends UpshiftTestSupport {
         assertThat(states()).containsEntry("database", "UP").containsEntry("kubernetes", "UP");
         assertThat(body(health).path("status").asText()).isEqualTo("UP");
         assertThat(states()).containsEntry("api", "UP");
-        assertThat(send(null, HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode()).isEqualTo(200);
+        for (String path : new String[] {"/observe/health/live", "/observe/health/ready",
+                "/observe/health?exposureLevel=full&stackTrace=true&data=true"}) {
+            HttpResponse<String> anonymous = send(null, HttpRequest.newBuilder(uri(path)).GET());
+            assertThat(anonymous.statusCode()).as(path).isEqualTo(200);
+            assertThat(anonymous.body()).as(path).isEqualTo("{\"status\":\"UP\"}");
+        }
     }
 
     @Test
@@ -49,11 +57,23 @@ class HealthTest extends UpshiftTestSupport {
     void downWhenTheDatabaseIsGone() throws Exception {
         context.getRegistry().lookupByNameAndType("dataSource", HikariDataSource.class).close();
         assertThat(states()).containsEntry("database", "DOWN");
-        HttpResponse<String> health = send(null, HttpRequest.newBuilder(uri("/observe/health")).GET());
+        HttpResponse<String> health = get("/observe/health");
         assertThat(health.statusCode()).isEqualTo(503);
         assertThat(health.body()).contains("DOWN", "database");
+
+        // anonymous: the same state (once the shared answer, at most upshift.health.anonymous-max-age
+        // old, is renewed), no names, no messages (they can carry hosts and URLs), whatever is asked for
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (String path : new String[] {"/observe/health", "/observe/health/ready",
+                    "/observe/health?exposureLevel=full&stackTrace=true&data=true"}) {
+                HttpResponse<String> anonymous = send(null, HttpRequest.newBuilder(uri(path)).GET());
+                assertThat(anonymous.statusCode()).as(path).isEqualTo(503);
+                assertThat(anonymous.body()).as(path).isEqualTo("{\"status\":\"DOWN\"}");
+            }
+        });
         // the readiness probe takes the replica out of the Service; the liveness probe does not restart it
-        assertThat(send(null, HttpRequest.newBuilder(uri("/observe/health/ready")).GET()).statusCode()).isEqualTo(503);
-        assertThat(send(null, HttpRequest.newBuilder(uri("/observe/health/live")).GET()).statusCode()).isEqualTo(200);
+        HttpResponse<String> live = send(null, HttpRequest.newBuilder(uri("/observe/health/live")).GET());
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
     }
 }

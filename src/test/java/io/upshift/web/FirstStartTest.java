@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.upshift.UpshiftTestSupport;
 import org.apache.logging.log4j.LogManager;
@@ -18,7 +16,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Started without a users file: one operator, admin, whose generated password is logged once. */
+/**
+ * Started without a users file: one operator, admin, whose generated password goes to an
+ * owner-only file, never into the log.
+ */
 class FirstStartTest extends UpshiftTestSupport {
 
     private static final List<String> LOGGED = new CopyOnWriteArrayList<>();
@@ -47,15 +48,19 @@ class FirstStartTest extends UpshiftTestSupport {
         String file = Files.readString(work.resolve("fresh/users.yaml"));
         assertThat(file).contains("admin:").contains("role: \"operator\"").contains("$pbkdf2$it=1000$");
 
-        List<String> shown = LOGGED.stream().filter(line -> line.contains("shown only this once")).toList();
-        assertThat(shown).hasSize(1);
-        Matcher password = Pattern.compile("once: (\\S+)").matcher(shown.get(0));
-        assertThat(password.find()).isTrue();
-        assertThat(file).doesNotContain(password.group(1));
-        assertThat(password.group(1)).hasSize(24);
+        java.nio.file.Path passwordFile = work.resolve("fresh/" + InitialPassword.FILE_NAME);
+        String password = Files.readString(passwordFile).trim();
+        assertThat(password).hasSize(24);
+        assertThat(file).doesNotContain(password);
+        assertThat(java.nio.file.Files.getPosixFilePermissions(passwordFile))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<String> created = LOGGED.stream().filter(line -> line.contains("Created")).toList();
+        assertThat(created).hasSize(1);
+        assertThat(created.get(0)).contains(passwordFile.toString());
+        assertThat(LOGGED).noneMatch(line -> line.contains(password));
 
         assertThat(send(null, HttpRequest.newBuilder(uri("/api/versions"))
-                .header("Authorization", basic("admin", password.group(1)))).statusCode()).isEqualTo(200);
+                .header("Authorization", basic("admin", password))).statusCode()).isEqualTo(200);
         assertThat(send(null, HttpRequest.newBuilder(uri("/api/versions"))
                 .header("Authorization", basic("admin", "admin"))).statusCode()).isEqualTo(401);
     }
