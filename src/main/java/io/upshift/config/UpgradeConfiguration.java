@@ -27,6 +27,7 @@ import io.upshift.upgrade.UpgradeIds;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.verify.Verifier;
 import io.upshift.version.VersionStore;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.BeanInject;
@@ -117,7 +118,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("upgradeLog") UpgradeLog log, @BeanInject("platformVersion") PlatformVersion platform,
             @BeanInject("platformLease") PlatformLock lock, @BeanInject("upgradePlanner") UpgradePlanner planner,
             @BeanInject("upgradeIds") UpgradeIds ids, @BeanInject("clock") Clock clock,
-            @BeanInject("prechecker") Prechecker prechecker,
+            @BeanInject("prechecker") Prechecker prechecker, @BeanInject("verifier") Verifier verifier,
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
@@ -127,6 +128,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
         Reconciler reconciler = new Reconciler(records, log, platform, lock, planner, ids,
                 new Lifecycle(rollbackOnFailure, Durations.parse(startDelay)), clock, parallelism,
                 executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"), prechecker, workers);
+        reconciler.verifyWith(verifier);
         ProducerTemplate template = camel.createProducerTemplate();
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");

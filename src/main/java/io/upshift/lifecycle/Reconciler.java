@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +42,8 @@ import io.upshift.upgrade.UpgradePlan;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRecord;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.verify.VerificationReport;
+import io.upshift.verify.Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +84,7 @@ public class Reconciler {
     private final ScheduledExecutorService timers;
     private final Prechecker prechecker;
     private final Executor checks;
+    private Verifier verifier;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private Events events;
     private Steps steps;
@@ -106,6 +110,11 @@ public class Reconciler {
     public void connect(Events events, Steps steps) {
         this.events = events;
         this.steps = steps;
+    }
+
+    /** The checks of the VERIFYING stage (wired by the configuration). */
+    public void verifyWith(Verifier checksAfterUpgrade) {
+        this.verifier = checksAfterUpgrade;
     }
 
     public void close() {
@@ -150,7 +159,7 @@ public class Reconciler {
     public Input.Event action(String id, String action, ActionBody body, String user) {
         Action parsed = Action.ofPath(action).orElseThrow(() -> new RejectedException(RejectedException.Code.UNKNOWN_ACTION,
                 "unknown action", List.of("\"" + action + "\" is not an action; use one of stop, force-stop, mark, resume,"
-                        + " cancel, rollback")));
+                        + " resume-verification, cancel, rollback")));
         return new Input.Event(id, new Input.Operator(parsed, user, body == null ? null : body.note(),
                 body == null ? null : body.verdict()));
     }
@@ -289,6 +298,8 @@ public class Reconciler {
         for (Effect effect : r.decision().effects()) {
             if (effect instanceof Effect.RunPrechecks) {
                 runPrechecks(record);
+            } else if (effect instanceof Effect.RunVerification) {
+                runVerification(run, record);
             } else if (effect instanceof Effect.RunPhase p) {
                 runPhase(run, p.phase());
             } else if (effect instanceof Effect.HaltPhase && run != null) {
@@ -334,6 +345,27 @@ public class Reconciler {
             }
             events.send(new Input.Event(record.id(), new Input.PrechecksDone(report)));
         });
+    }
+
+    /**
+     * The checks run on their futures (no thread held while a request or a Job runs); their report
+     * comes back as an event. A verification already under way for this upgrade is not started twice.
+     */
+    private void runVerification(Run run, UpgradeRecord record) {
+        if (run == null || (run.verification != null && !run.verification.isDone())) {
+            return;
+        }
+        String id = record.id();
+        CompletableFuture<VerificationReport> checking;
+        try {
+            checking = verifier.verify(record, line -> log.append(id, line));
+        } catch (RuntimeException e) {
+            checking = CompletableFuture.failedFuture(e);
+        }
+        run.verification = checking;
+        checking.whenComplete((report, error) -> events.send(new Input.Event(id, new Input.VerificationDone(
+                error == null ? report : VerificationReport.unrunnable(Failures.message(Failures.unwrap(error)),
+                        clock.instant())))));
     }
 
     private Run adopt(UpgradeRecord record) {
@@ -405,7 +437,7 @@ public class Reconciler {
      */
     private boolean checkLock(UpgradeRecord record, Input.Operator op) {
         boolean needsFree = op.action() == Action.ROLLBACK || (op.action() == Action.MARK && "succeeded".equals(op.verdict()));
-        if (op.action() == Action.RESUME && record.state().isFinal()) {
+        if ((op.action() == Action.RESUME || op.action() == Action.RESUME_VERIFICATION) && record.state().isFinal()) {
             lock.tryAcquire(PlatformLock.PLATFORM, record.id()).ifPresent(holder -> {
                 throw UpgradePlanner.inProgress(holder);
             });
@@ -454,6 +486,7 @@ public class Reconciler {
         private Phase inFlight;
         private DagExecution<StepResult> execution;
         private ScheduledFuture<?> windowTimer;
+        private CompletableFuture<VerificationReport> verification;
 
         Run(UpgradeRecord record) {
             this.record = record;
