@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.ServiceProxy;
 import io.upshift.kubernetes.VerifyJobs;
+import io.upshift.probe.AvailabilityProbes;
 import io.upshift.verify.Verifier;
 import io.upshift.version.VersionStore;
 import org.apache.camel.BeanInject;
@@ -16,7 +17,10 @@ import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 
-/** The checks after an upgrade ({@code VERIFYING}): the service proxy, verification Jobs, and the verifier over them. */
+/**
+ * The checks after an upgrade ({@code VERIFYING}): the service proxy, verification Jobs and the
+ * verifier over them; and the availability probes that go through the same proxy while it runs.
+ */
 @Configuration
 public class VerifyConfiguration implements CamelConfiguration {
 
@@ -32,6 +36,14 @@ public class VerifyConfiguration implements CamelConfiguration {
             }
         }, true, false);
         return proxy;
+    }
+
+    /** The services' probes while an upgrade runs (route availability-probes ticks them). */
+    @BindToRegistry(value = "availabilityProbes", lazy = true)
+    public AvailabilityProbes availabilityProbes(@BeanInject("serviceProxy") ServiceProxy proxy,
+            @BeanInject("versionStore") VersionStore versions, @BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.probe.timeout") String timeout) {
+        return new AvailabilityProbes(versions, proxy, clock, Durations.parse(timeout));
     }
 
     /** Jobs are created, watched and read on a small pool; nothing waits on a running Job. */

@@ -42,6 +42,9 @@ import io.upshift.upgrade.UpgradePlan;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRecord;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.probe.AvailabilityProbes;
+import io.upshift.probe.ServiceAvailability;
+import io.upshift.upgrade.UpgradeState;
 import io.upshift.verify.VerificationReport;
 import io.upshift.verify.Verifier;
 import org.slf4j.Logger;
@@ -59,6 +62,8 @@ public class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final long TAKEOVER_MARGIN_MS = 50;
+    private static final java.util.Set<UpgradeState> CHANGING = java.util.EnumSet.of(UpgradeState.UPGRADING,
+            UpgradeState.VERIFYING, UpgradeState.ROLLING_BACK, UpgradeState.STOPPING);
 
     /** Sends an event to the event loop without waiting. */
     @FunctionalInterface
@@ -85,6 +90,7 @@ public class Reconciler {
     private final Prechecker prechecker;
     private final Executor checks;
     private Verifier verifier;
+    private AvailabilityProbes probes;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private Events events;
     private Steps steps;
@@ -115,6 +121,11 @@ public class Reconciler {
     /** The checks of the VERIFYING stage (wired by the configuration). */
     public void verifyWith(Verifier checksAfterUpgrade) {
         this.verifier = checksAfterUpgrade;
+    }
+
+    /** Availability measured while upgrades change the cluster (wired by the configuration). */
+    public void probeWith(AvailabilityProbes availabilityProbes) {
+        this.probes = availabilityProbes;
     }
 
     public void close() {
@@ -326,6 +337,30 @@ public class Reconciler {
                 retryAt(lock.leaseDuration().toMillis() + TAKEOVER_MARGIN_MS, id);
             } else if (effect instanceof Effect.StartRollback s) {
                 answer = startRollback(record, s.by());
+            }
+        }
+        return measure(record, answer);
+    }
+
+    /**
+     * The services' probes run from the first change of the cluster to the end; at the end their
+     * figures go into the record and are the log's last lines.
+     */
+    private UpgradeRecord measure(UpgradeRecord record, UpgradeRecord answer) {
+        if (probes == null) {
+            return answer;
+        }
+        String id = record.id();
+        if (CHANGING.contains(record.state())) {
+            probes.start(record);
+        } else if (record.state().isFinal()) {
+            List<ServiceAvailability> measured = probes.stop(id);
+            if (!measured.isEmpty()) {
+                UpgradeRecord base = answer.id().equals(id) ? answer : record;
+                UpgradeRecord with = base.withAvailability(measured);
+                records.save(base, with);
+                measured.forEach(m -> log.append(id, m.line()));
+                return base == answer ? with : answer;
             }
         }
         return answer;
