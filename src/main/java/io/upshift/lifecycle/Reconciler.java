@@ -283,7 +283,7 @@ public class Reconciler {
 
     /** Step 3: the record (changed rows only) and the log lines. */
     public Reconciliation persist(Reconciliation r) {
-        Decision d = r.decision();
+        Decision d = measured(r.decision());
         if (!d.next().equals(r.stored())) {
             records.save(r.stored(), d.next());
         }
@@ -294,7 +294,7 @@ public class Reconciler {
         if (run != null) {
             run.record = d.next();
         }
-        return r;
+        return r.with(d);
     }
 
     /** Step 4: the effects; answers the record (for a rollback: the new upgrade). */
@@ -339,31 +339,32 @@ public class Reconciler {
                 answer = startRollback(record, s.by());
             }
         }
-        return measure(record, answer);
+        measure(record);
+        return answer;
+    }
+
+    /** The services' probes run from the first change of the cluster to the end (see {@link #measured}). */
+    private void measure(UpgradeRecord record) {
+        if (probes != null && CHANGING.contains(record.state())) {
+            probes.start(record);
+        }
     }
 
     /**
-     * The services' probes run from the first change of the cluster to the end; at the end their
-     * figures go into the record and are the log's last lines.
+     * An upgrade that ends stops its probes: their figures are stored with the final record and are
+     * the log's last lines (so whoever sees it ended sees them too).
      */
-    private UpgradeRecord measure(UpgradeRecord record, UpgradeRecord answer) {
-        if (probes == null) {
-            return answer;
+    private Decision measured(Decision d) {
+        if (probes == null || !d.next().state().isFinal()) {
+            return d;
         }
-        String id = record.id();
-        if (CHANGING.contains(record.state())) {
-            probes.start(record);
-        } else if (record.state().isFinal()) {
-            List<ServiceAvailability> measured = probes.stop(id);
-            if (!measured.isEmpty()) {
-                UpgradeRecord base = answer.id().equals(id) ? answer : record;
-                UpgradeRecord with = base.withAvailability(measured);
-                records.save(base, with);
-                measured.forEach(m -> log.append(id, m.line()));
-                return base == answer ? with : answer;
-            }
+        List<ServiceAvailability> measured = probes.stop(d.next().id());
+        if (measured.isEmpty()) {
+            return d;
         }
-        return answer;
+        List<String> lines = new ArrayList<>(d.log());
+        measured.forEach(m -> lines.add(m.line()));
+        return new Decision(d.next().withAvailability(measured), d.effects(), lines, d.refusal());
     }
 
     // ---- effects
