@@ -3,8 +3,6 @@ package io.upshift.config;
 import java.nio.file.Path;
 import java.time.Clock;
 
-import javax.sql.DataSource;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.intake.DocumentKind;
 import io.upshift.intake.DocumentReader;
@@ -12,6 +10,7 @@ import io.upshift.intake.ErrorBodies;
 import io.upshift.intake.InboxArchive;
 import io.upshift.intake.SizeLimit;
 import io.upshift.schedule.ScheduleRequest;
+import io.upshift.store.Jdbc;
 import io.upshift.upgrade.UpgradeRequest;
 import io.upshift.version.VersionConfig;
 import io.upshift.version.VersionStore;
@@ -49,9 +48,9 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "versionStore", lazy = true)
-    public VersionStore versionStore(@BeanInject("dataSource") DataSource dataSource,
+    public VersionStore versionStore(@BeanInject("jdbc") Jdbc jdbc,
             @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock) {
-        return new VersionStore(dataSource, json, clock);
+        return new VersionStore(jdbc, json, clock);
     }
 
     @BindToRegistry(value = "documentKind", lazy = true)
