@@ -343,9 +343,17 @@ public class Reconciler {
         return answer;
     }
 
-    /** The services' probes run from the first change of the cluster to the end (see {@link #measured}). */
+    /**
+     * The services' probes run from the first change of the cluster to the end (see {@link #measured})
+     * while this process drives the upgrade; one it no longer drives (lease lost) is measured where it goes on.
+     */
     private void measure(UpgradeRecord record) {
-        if (probes != null && CHANGING.contains(record.state())) {
+        if (probes == null) {
+            return;
+        }
+        if (!runs.containsKey(record.id())) {
+            probes.stop(record.id());
+        } else if (CHANGING.contains(record.state())) {
             probes.start(record);
         }
     }
