@@ -11,6 +11,7 @@ import io.upshift.intake.InboxArchive;
 import io.upshift.intake.SizeLimit;
 import io.upshift.schedule.ScheduleRequest;
 import io.upshift.store.Jdbc;
+import io.upshift.store.PlatformVersion;
 import io.upshift.upgrade.UpgradeRequest;
 import io.upshift.version.VersionConfig;
 import io.upshift.version.VersionStore;
@@ -29,10 +30,13 @@ import org.apache.camel.PropertyInject;
 @Configuration
 public class IntakeConfiguration implements CamelConfiguration {
 
+    /** Also compares a release with the stored config of the version the platform runs (docs/version-config.md: Releases). */
     @BindToRegistry(value = "versionReader", lazy = true)
     public DocumentReader<VersionConfig> versionReader(@BeanInject("jsonMapper") ObjectMapper json,
-            @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
-        return new DocumentReader<>(VersionConfig.DOCUMENT, json, yaml, maxBytes);
+            @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes,
+            @BeanInject("versionStore") VersionStore versions, @BeanInject("platformVersion") PlatformVersion platform) {
+        return new DocumentReader<>(VersionConfig.document(() -> versions.find(platform.current())), json, yaml,
+                maxBytes);
     }
 
     @BindToRegistry(value = "upgradeRequestReader", lazy = true)

@@ -116,7 +116,7 @@ class DeployManifestsTest {
         assertThat(rules).containsOnlyKeys("platform/upshift-rollouts", "upshift/upshift-leader-election");
         // Deployments read and patched; the PodDisruptionBudgets and ResourceQuotas the pre-checks list
         // and for verification and the probes: the service proxy, Jobs (watched by name), their pod's log
-        assertThat(rules.get("platform/upshift-rollouts")).hasSize(7).anySatisfy(rule -> {
+        assertThat(rules.get("platform/upshift-rollouts")).hasSize(8).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getResources()).containsExactly("services/proxy");
             assertThat(rule.getVerbs()).containsExactly("get");
@@ -144,6 +144,11 @@ class DeployManifestsTest {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getResources()).containsExactly("resourcequotas");
             assertThat(rule.getVerbs()).containsExactly("list");
+        }).anySatisfy(rule -> {
+            // a release's ConfigMaps: patched in place, created when new, deleted by the rollback of one it created
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("configmaps");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "patch", "delete");
         });
         assertThat(rules.get("upshift/upshift-leader-election")).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");
