@@ -29,6 +29,8 @@ import io.upshift.upgrade.UpgradeIds;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.probe.AvailabilityProbes;
+import io.upshift.verify.Verifier;
 import io.upshift.upgrade.VersionDiffs;
 import io.upshift.version.VersionStore;
 import org.apache.camel.AsyncProducer;
@@ -127,6 +129,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("platformLease") PlatformLock lock, @BeanInject("upgradePlanner") UpgradePlanner planner,
             @BeanInject("upgradeIds") UpgradeIds ids, @BeanInject("clock") Clock clock,
             @BeanInject("prechecker") Prechecker prechecker, @BeanInject("signals") Signals signals,
+            @BeanInject("verifier") Verifier verifier, @BeanInject("availabilityProbes") AvailabilityProbes probes,
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
@@ -136,6 +139,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
         Reconciler reconciler = new Reconciler(records, log, platform, lock, planner, ids,
                 new Lifecycle(rollbackOnFailure, Durations.parse(startDelay)), clock, parallelism,
                 executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"), prechecker, workers);
+        reconciler.verifyWith(verifier);
+        reconciler.probeWith(probes);
         ProducerTemplate template = camel.createProducerTemplate();
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");

@@ -7,6 +7,7 @@ import io.upshift.precheck.PrecheckReport;
 import io.upshift.upgrade.Action;
 import io.upshift.upgrade.DagOutcome;
 import io.upshift.upgrade.Phase;
+import io.upshift.verify.VerificationReport;
 
 /** What makes the lifecycle reconcile an upgrade: one event of its event loop. */
 public sealed interface Input {
@@ -21,6 +22,10 @@ public sealed interface Input {
 
     /** The pre-checks of the PRECHECKING stage ran (see {@code Prechecker}). */
     record PrechecksDone(PrecheckReport report) implements Input {
+    }
+
+    /** The checks of the VERIFYING stage ran (see {@code Verifier}). */
+    record VerificationDone(VerificationReport report) implements Input {
     }
 
     /** The phase's scheduler started a service's step (generation: which run of the phase). */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,6 +43,11 @@ import io.upshift.upgrade.UpgradePlan;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRecord;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.probe.AvailabilityProbes;
+import io.upshift.probe.ServiceAvailability;
+import io.upshift.upgrade.UpgradeState;
+import io.upshift.verify.VerificationReport;
+import io.upshift.verify.Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +63,8 @@ public class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final long TAKEOVER_MARGIN_MS = 50;
+    private static final java.util.Set<UpgradeState> CHANGING = java.util.EnumSet.of(UpgradeState.UPGRADING,
+            UpgradeState.VERIFYING, UpgradeState.ROLLING_BACK, UpgradeState.STOPPING);
 
     /** Sends an event to the event loop without waiting. */
     @FunctionalInterface
@@ -88,6 +96,8 @@ public class Reconciler {
     private final ScheduledExecutorService timers;
     private final Prechecker prechecker;
     private final Executor checks;
+    private Verifier verifier;
+    private AvailabilityProbes probes;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     /** Upgrades run by another replica: a check of the lock at its lease's end (a crashed owner stops renewing it). */
     private final Map<String, ScheduledFuture<?>> watches = new ConcurrentHashMap<>();
@@ -119,6 +129,16 @@ public class Reconciler {
         this.events = events;
         this.steps = steps;
         this.signals = signals;
+    }
+
+    /** The checks of the VERIFYING stage (wired by the configuration). */
+    public void verifyWith(Verifier checksAfterUpgrade) {
+        this.verifier = checksAfterUpgrade;
+    }
+
+    /** Availability measured while upgrades change the cluster (wired by the configuration). */
+    public void probeWith(AvailabilityProbes availabilityProbes) {
+        this.probes = availabilityProbes;
     }
 
     public void close() {
@@ -164,7 +184,7 @@ public class Reconciler {
     public Input.Event action(String id, String action, ActionBody body, String user) {
         Action parsed = Action.ofPath(action).orElseThrow(() -> new RejectedException(RejectedException.Code.UNKNOWN_ACTION,
                 "unknown action", List.of("\"" + action + "\" is not an action; use one of stop, force-stop, mark, resume,"
-                        + " cancel, rollback")));
+                        + " resume-verification, cancel, rollback")));
         return new Input.Event(id, new Input.Operator(parsed, user, body == null ? null : body.note(),
                 body == null ? null : body.verdict()));
     }
@@ -386,7 +406,7 @@ public class Reconciler {
 
     /** Step 3: the record (changed rows only) and the log lines. */
     public Reconciliation persist(Reconciliation r) {
-        Decision d = r.decision();
+        Decision d = measured(r.decision());
         if (!d.next().equals(r.stored())) {
             records.save(r.stored(), d.next());
         }
@@ -397,7 +417,7 @@ public class Reconciler {
         if (run != null) {
             run.record = d.next();
         }
-        return r;
+        return r.with(d);
     }
 
     /** Step 4: the effects; answers the record (for a rollback: the new upgrade). */
@@ -416,6 +436,8 @@ public class Reconciler {
                 handOverNow(id);
             } else if (effect instanceof Effect.RunPrechecks) {
                 runPrechecks(record);
+            } else if (effect instanceof Effect.RunVerification) {
+                runVerification(run, record);
             } else if (effect instanceof Effect.RunPhase p) {
                 runPhase(run, p.phase());
             } else if (effect instanceof Effect.HaltPhase && run != null) {
@@ -441,7 +463,40 @@ public class Reconciler {
                 answer = startRollback(record, s.by());
             }
         }
+        measure(record);
         return answer;
+    }
+
+    /**
+     * The services' probes run from the first change of the cluster to the end (see {@link #measured})
+     * while this process drives the upgrade; one it no longer drives (lease lost) is measured where it goes on.
+     */
+    private void measure(UpgradeRecord record) {
+        if (probes == null) {
+            return;
+        }
+        if (!runs.containsKey(record.id())) {
+            probes.stop(record.id());
+        } else if (CHANGING.contains(record.state())) {
+            probes.start(record);
+        }
+    }
+
+    /**
+     * An upgrade that ends stops its probes: their figures are stored with the final record and are
+     * the log's last lines (so whoever sees it ended sees them too).
+     */
+    private Decision measured(Decision d) {
+        if (probes == null || !d.next().state().isFinal()) {
+            return d;
+        }
+        List<ServiceAvailability> measured = probes.stop(d.next().id());
+        if (measured.isEmpty()) {
+            return d;
+        }
+        List<String> lines = new ArrayList<>(d.log());
+        measured.forEach(m -> lines.add(m.line()));
+        return new Decision(d.next().withAvailability(measured), d.effects(), lines, d.refusal());
     }
 
     // ---- effects
@@ -458,6 +513,27 @@ public class Reconciler {
             }
             events.send(new Input.Event(record.id(), new Input.PrechecksDone(report)));
         });
+    }
+
+    /**
+     * The checks run on their futures (no thread held while a request or a Job runs); their report
+     * comes back as an event. A verification already under way for this upgrade is not started twice.
+     */
+    private void runVerification(Run run, UpgradeRecord record) {
+        if (run == null || (run.verification != null && !run.verification.isDone())) {
+            return;
+        }
+        String id = record.id();
+        CompletableFuture<VerificationReport> checking;
+        try {
+            checking = verifier.verify(record, line -> log.append(id, line));
+        } catch (RuntimeException e) {
+            checking = CompletableFuture.failedFuture(e);
+        }
+        run.verification = checking;
+        checking.whenComplete((report, error) -> events.send(new Input.Event(id, new Input.VerificationDone(
+                error == null ? report : VerificationReport.unrunnable(Failures.message(Failures.unwrap(error)),
+                        clock.instant())))));
     }
 
     private Run adopt(UpgradeRecord record) {
@@ -529,7 +605,7 @@ public class Reconciler {
      */
     private boolean checkLock(UpgradeRecord record, Input.Operator op) {
         boolean needsFree = op.action() == Action.ROLLBACK || (op.action() == Action.MARK && "succeeded".equals(op.verdict()));
-        if (op.action() == Action.RESUME && record.state().isFinal()) {
+        if ((op.action() == Action.RESUME || op.action() == Action.RESUME_VERIFICATION) && record.state().isFinal()) {
             lock.tryAcquire(PlatformLock.PLATFORM, record.id()).ifPresent(holder -> {
                 throw UpgradePlanner.inProgress(holder);
             });
@@ -578,6 +654,7 @@ public class Reconciler {
         private Phase inFlight;
         private DagExecution<StepResult> execution;
         private ScheduledFuture<?> windowTimer;
+        private CompletableFuture<VerificationReport> verification;
 
         Run(UpgradeRecord record) {
             this.record = record;

@@ -130,7 +130,24 @@ class DeployManifestsTest {
         }
         assertThat(rules).containsOnlyKeys("platform/upshift-rollouts", "upshift/upshift-leader-election");
         // Deployments read and patched; the PodDisruptionBudgets and ResourceQuotas the pre-checks list
-        assertThat(rules.get("platform/upshift-rollouts")).hasSize(4).anySatisfy(rule -> {
+        // and for verification and the probes: the service proxy, Jobs (watched by name), their pod's log
+        assertThat(rules.get("platform/upshift-rollouts")).hasSize(8).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("services/proxy");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("batch");
+            assertThat(rule.getResources()).containsExactly("jobs");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "get", "watch", "delete");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("pods");
+            assertThat(rule.getVerbs()).containsExactly("list");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("pods/log");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        }).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("apps");
             assertThat(rule.getResources()).containsExactly("deployments");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "patch");
