@@ -47,10 +47,11 @@ public class HandoverConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "signals", lazy = true)
     public Signals signals(CamelContext camel, @BeanInject("jdbc") Jdbc jdbc,
             @PropertyInject("upshift.db.url") String url, @PropertyInject("upshift.db.user") String user,
-            @PropertyInject(value = "upshift.db.password", defaultValue = "") String password,
             @PropertyInject("upshift.instance-id") String instanceId,
             @PropertyInject("upshift.signals.keep-alive") String keepAlive,
             @PropertyInject("upshift.signals.reconnect-delay") String reconnectDelay) {
+        // no password is set for the embedded database (it makes its own at first start): resolved, not injected
+        String password = camel.getPropertiesComponent().resolveProperty("upshift.db.password").orElse("");
         ProducerTemplate template = camel.createProducerTemplate();
         Endpoint route = camel.getEndpoint("seda:signals");
         return new Signals(url, user, password, jdbc, instanceId, Durations.parse(keepAlive), Durations.parse(reconnectDelay),
