@@ -54,6 +54,7 @@ class SchedulesCommand {
             @Option(names = "--window-minutes", description = "how long the window stays open") Integer minutes,
             @Option(names = "--mode", description = "zero-downtime or downtime") String mode,
             @Option(names = "--accept-risk", description = "accept the risk disclaimer (required by the server)") boolean acceptRisk,
+            @Option(names = "--accept-warnings", description = "each window goes on past pre-check warnings") boolean acceptWarnings,
             @Option(names = {"-o", "--output"}, defaultValue = "table") UpshiftCli.Format format) throws Exception {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("targetVersion", target);
@@ -62,6 +63,9 @@ class SchedulesCommand {
         putIfSet(request, "timeZone", zone);
         putIfSet(request, "windowMinutes", minutes);
         putIfSet(request, "mode", mode);
+        if (acceptWarnings) {
+            request.put("acceptWarnings", true);
+        }
         JsonNode schedule = cli.api().postJson("/api/schedules", request);
         if (format == UpshiftCli.Format.json) {
             cli.print(schedule);

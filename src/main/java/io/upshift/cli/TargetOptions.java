@@ -17,6 +17,9 @@ class TargetOptions {
     @Option(names = "--allow-downgrade", description = "allow a lower target version")
     boolean allowDowngrade;
 
+    @Option(names = "--accept-warnings", description = "go on past pre-check warnings (blocking checks still refuse)")
+    boolean acceptWarnings;
+
     /** The body of POST /api/upgrades. */
     Map<String, Object> request(boolean acceptRisk) {
         Map<String, Object> request = new LinkedHashMap<>();
@@ -27,6 +30,9 @@ class TargetOptions {
         }
         if (allowDowngrade) {
             request.put("allowDowngrade", true);
+        }
+        if (acceptWarnings) {
+            request.put("acceptWarnings", true);
         }
         return request;
     }

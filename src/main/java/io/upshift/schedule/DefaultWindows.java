@@ -14,7 +14,7 @@ import java.util.TreeMap;
 public final class DefaultWindows {
 
     public static final String PREFIX = "upshift.windows.";
-    private static final List<String> KEYS = List.of("cron", "at", "time-zone", "target-version", "mode", "window-minutes", "accept-risk");
+    private static final List<String> KEYS = List.of("cron", "at", "time-zone", "target-version", "mode", "window-minutes", "accept-risk", "accept-warnings");
 
     private DefaultWindows() {
     }
@@ -37,7 +37,8 @@ public final class DefaultWindows {
         Map<String, ScheduleRequest> windows = new LinkedHashMap<>();
         byName.forEach((name, f) -> windows.put(name, new ScheduleRequest(f.get("target-version"), f.get("mode"),
                 f.containsKey("accept-risk") ? Boolean.valueOf(f.get("accept-risk")) : null, null, null, f.get("at"),
-                f.get("cron"), f.get("time-zone"), minutes(name, f.get("window-minutes")))));
+                f.get("cron"), f.get("time-zone"), minutes(name, f.get("window-minutes")),
+                f.containsKey("accept-warnings") ? Boolean.valueOf(f.get("accept-warnings")) : null)));
         return windows;
     }
 

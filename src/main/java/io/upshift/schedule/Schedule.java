@@ -13,7 +13,7 @@ import io.upshift.upgrade.UpgradeMode;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Schedule(String id, String name, String targetVersion, UpgradeMode mode, boolean acceptRisk,
-        boolean allowDowngrade, String requestedBy, OffsetDateTime at, String cron, String timeZone, int windowMinutes,
+        boolean allowDowngrade, boolean acceptWarnings, String requestedBy, OffsetDateTime at, String cron, String timeZone, int windowMinutes,
         String source, Instant createdAt, Instant updatedAt, OffsetDateTime nextFireTime, List<OffsetDateTime> nextFireTimes,
         Instant lastWindowAt, String lastOutcome, Instant lastOutcomeAt, String lastUpgradeId) {
 
@@ -21,7 +21,7 @@ public record Schedule(String id, String name, String targetVersion, UpgradeMode
         ScheduleSpec spec = stored.spec();
         List<OffsetDateTime> fires = nextFires.stream().map(t -> OffsetDateTime.ofInstant(t, spec.zone())).toList();
         return new Schedule(stored.id(), stored.name(), spec.targetVersion(), spec.mode(), spec.acceptRisk(),
-                spec.allowDowngrade(), spec.requestedBy(),
+                spec.allowDowngrade(), spec.acceptWarnings(), spec.requestedBy(),
                 spec.at() == null ? null : OffsetDateTime.ofInstant(spec.at(), spec.zone()), spec.cron(), spec.zone().getId(),
                 spec.windowMinutes(), stored.source(), stored.createdAt(), stored.updatedAt(),
                 fires.isEmpty() ? null : fires.get(0), fires, stored.lastWindowAt(), stored.lastOutcome(),

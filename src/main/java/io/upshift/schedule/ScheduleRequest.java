@@ -7,11 +7,12 @@ import io.upshift.intake.DocumentType;
  * An upgrade window as asked for (HTTP body, inbox file with {@code kind: UpgradeSchedule}, or the
  * {@code upshift.windows.<name>.*} settings), before validation: one {@code at}, or {@code cron}
  * with {@code timeZone}; {@code windowMinutes} null means 60. Fields are text so that every
- * problem can be reported with its own reason.
+ * problem can be reported with its own reason. {@code acceptWarnings} true lets the window's upgrade go on
+ * past pre-check warnings (nobody is there to accept them when it opens).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScheduleRequest(String targetVersion, String mode, Boolean acceptRisk, String requestedBy,
-        Boolean allowDowngrade, String at, String cron, String timeZone, Integer windowMinutes) {
+        Boolean allowDowngrade, String at, String cron, String timeZone, Integer windowMinutes, Boolean acceptWarnings) {
 
     /**
      * Read against {@code schema/upgrade-schedule.schema.json} and {@link ScheduleValidator}'s form

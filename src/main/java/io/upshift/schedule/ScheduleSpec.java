@@ -12,7 +12,7 @@ import io.upshift.upgrade.UpgradeRequest;
  * {@code zone} (for {@code at}, the zone or offset it was written with).
  */
 public record ScheduleSpec(String targetVersion, UpgradeMode mode, boolean acceptRisk, boolean allowDowngrade,
-        String requestedBy, Instant at, String cron, ZoneId zone, int windowMinutes) {
+        String requestedBy, Instant at, String cron, ZoneId zone, int windowMinutes, boolean acceptWarnings) {
 
     public static final int DEFAULT_WINDOW_MINUTES = 60;
 
@@ -27,6 +27,6 @@ public record ScheduleSpec(String targetVersion, UpgradeMode mode, boolean accep
     /** The request a window opening at {@code opensAt} makes: the pipeline must not start new downtime work after its end. */
     public UpgradeRequest upgradeRequest(String scheduleId, Instant opensAt) {
         String by = requestedBy != null ? requestedBy : "schedule " + scheduleId;
-        return new UpgradeRequest(targetVersion, mode, acceptRisk, by, allowDowngrade, opensAt.plus(window()), null);
+        return new UpgradeRequest(targetVersion, mode, acceptRisk, by, allowDowngrade, opensAt.plus(window()), acceptWarnings);
     }
 }

@@ -16,7 +16,7 @@ import io.upshift.upgrade.UpgradeMode;
 public class ScheduleStore {
 
     private static final String COLUMNS = "id, name, target_version, mode, accept_risk, allow_downgrade, requested_by, at_time, cron, "
-            + "time_zone, window_minutes, source, created_at, updated_at, last_window_at, last_outcome, last_outcome_at, last_upgrade_id";
+            + "time_zone, window_minutes, accept_warnings, source, created_at, updated_at, last_window_at, last_outcome, last_outcome_at, last_upgrade_id";
 
     private final Jdbc jdbc;
 
@@ -26,14 +26,14 @@ public class ScheduleStore {
 
     public void insert(String id, String name, ScheduleSpec spec, String source, Instant now) {
         execute("INSERT INTO upgrade_schedule (target_version, mode, accept_risk, allow_downgrade, requested_by, at_time, cron, "
-                + "time_zone, window_minutes, source, updated_at, id, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + "time_zone, window_minutes, accept_warnings, source, updated_at, id, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 specValues(spec, source, now, id, name, now));
     }
 
     /** Replaces the window of a default window from the settings; its outcome history stays. */
     public void update(String id, ScheduleSpec spec, String source, Instant now) {
         execute("UPDATE upgrade_schedule SET target_version = ?, mode = ?, accept_risk = ?, allow_downgrade = ?, requested_by = ?, "
-                + "at_time = ?, cron = ?, time_zone = ?, window_minutes = ?, source = ?, updated_at = ? WHERE id = ?",
+                + "at_time = ?, cron = ?, time_zone = ?, window_minutes = ?, accept_warnings = ?, source = ?, updated_at = ? WHERE id = ?",
                 specValues(spec, source, now, id));
     }
 
@@ -67,6 +67,7 @@ public class ScheduleStore {
         values.add(spec.cron());
         values.add(spec.zone().getId());
         values.add(spec.windowMinutes());
+        values.add(spec.acceptWarnings());
         values.add(source);
         values.add(now);
         values.addAll(Arrays.asList(tail));
@@ -80,7 +81,8 @@ public class ScheduleStore {
     private static StoredSchedule row(ResultSet rs) throws SQLException {
         ScheduleSpec spec = new ScheduleSpec(rs.getString("target_version"), UpgradeMode.parse(rs.getString("mode")),
                 rs.getBoolean("accept_risk"), rs.getBoolean("allow_downgrade"), rs.getString("requested_by"),
-                instant(rs, "at_time"), rs.getString("cron"), ZoneId.of(rs.getString("time_zone")), rs.getInt("window_minutes"));
+                instant(rs, "at_time"), rs.getString("cron"), ZoneId.of(rs.getString("time_zone")), rs.getInt("window_minutes"),
+                rs.getBoolean("accept_warnings"));
         return new StoredSchedule(rs.getString("id"), rs.getString("name"), spec, rs.getString("source"),
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "last_window_at"),
                 rs.getString("last_outcome"), instant(rs, "last_outcome_at"), rs.getString("last_upgrade_id"));

@@ -58,7 +58,7 @@ public class ScheduleValidator {
         }
         ScheduleSpec spec = new ScheduleSpec(Version.parse(form.version()).text(), form.mode(), true,
                 Boolean.TRUE.equals(request.allowDowngrade()), request.requestedBy(), form.at(), form.cron(), form.zone(),
-                form.windowMinutes());
+                form.windowMinutes(), Boolean.TRUE.equals(request.acceptWarnings()));
         Instant now = clock.instant();
         if (form.at() != null && !form.at().isAfter(now)) {
             throw new RejectedException(422, "window in the past",
@@ -107,7 +107,8 @@ public class ScheduleValidator {
                 flag(root, "acceptRisk", sound), text(root, "requestedBy", sound), flag(root, "allowDowngrade", sound),
                 text(root, "at", sound), text(root, "cron", sound), text(root, "timeZone", sound),
                 sound.test(Problem.path("windowMinutes")) && root.path("windowMinutes").canConvertToInt()
-                        ? root.path("windowMinutes").asInt() : null);
+                        ? root.path("windowMinutes").asInt() : null,
+                flag(root, "acceptWarnings", sound));
         // a field the schema refused is reported once, by the schema, and not again as missing
         boolean timing = sound.test(Problem.path("at")) && sound.test(Problem.path("cron"));
         return form(request, timing).problems().stream().filter(p -> sound.test(p.path())).toList();

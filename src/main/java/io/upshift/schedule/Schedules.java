@@ -54,7 +54,7 @@ public class Schedules {
         ScheduleRequest r = reader.read(document, format);
         if (user != null && !user.isBlank()) {
             r = new ScheduleRequest(r.targetVersion(), r.mode(), r.acceptRisk(), user, r.allowDowngrade(), r.at(),
-                    r.cron(), r.timeZone(), r.windowMinutes());
+                    r.cron(), r.timeZone(), r.windowMinutes(), r.acceptWarnings());
         }
         return create(r, source);
     }
@@ -104,7 +104,7 @@ public class Schedules {
             Optional<StoredSchedule> existing = store.find(id);
             ScheduleRequest withAuthor = new ScheduleRequest(request.targetVersion(), request.mode(), request.acceptRisk(),
                     request.requestedBy() != null ? request.requestedBy() : source, request.allowDowngrade(), request.at(),
-                    request.cron(), request.timeZone(), request.windowMinutes());
+                    request.cron(), request.timeZone(), request.windowMinutes(), request.acceptWarnings());
             ScheduleSpec spec;
             try {
                 spec = validator.validate(withAuthor, false);

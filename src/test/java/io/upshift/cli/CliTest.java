@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code upshift} command line against a running Upshift on the sandbox: in-process through
@@ -139,12 +141,21 @@ class CliTest extends UpshiftTestSupport {
         Run unknown = run("upgrade", "--to", "9.9.9.99", "--accept-risk");
         assertThat(unknown.code()).isEqualTo(1);
         assertThat(unknown.err()).contains("refused (404)").contains("9.9.9.99");
+
+        // a pre-check warning (one gateway replica) is named, and the next test goes on past it
+        kubernetes().apps().deployments().inNamespace("platform").withName("gateway").scale(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> kubernetes().apps().deployments().inNamespace("platform")
+                .withName("gateway").get().getStatus().getReplicas(), Integer.valueOf(1)::equals);
+        Run warned = run("upgrade", "--to", "5.1.2.04", "--accept-risk");
+        assertThat(warned.code()).isEqualTo(1);
+        assertThat(warned.err()).contains("refused (400)").contains("replicas-for-zero-downtime: gateway")
+                .contains("set acceptWarnings to go on");
     }
 
     @Test
     @Order(4)
     void upgradeFollowsToSucceededWithProgressLinesAndExits0() {
-        Run upgrade = run("--interval", "50", "upgrade", "--to", "5.1.2.04", "--accept-risk", "--follow");
+        Run upgrade = run("--interval", "50", "upgrade", "--to", "5.1.2.04", "--accept-risk", "--accept-warnings", "--follow");
         assertThat(upgrade.code()).as(upgrade.err()).isZero();
         List<String> lines = upgrade.out().lines().toList();
         assertThat(lines.get(0)).matches("upgrade upg-\\S+ PENDING: 5\\.1\\.2\\.02 -> 5\\.1\\.2\\.04, zero-downtime");
@@ -163,6 +174,11 @@ class CliTest extends UpshiftTestSupport {
         Run logs = run("upgrades", "logs", id, "--follow");
         assertThat(logs.code()).isZero();
         assertThat(logs.out().lines()).anyMatch(l -> l.matches("1 \\S+ .*"));
+
+        // the gateway's second replica back, for the upgrades after this one
+        kubernetes().apps().deployments().inNamespace("platform").withName("gateway").scale(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> kubernetes().apps().deployments().inNamespace("platform")
+                .withName("gateway").get().getStatus().getAvailableReplicas(), Integer.valueOf(2)::equals);
     }
 
     @Test
@@ -205,9 +221,10 @@ class CliTest extends UpshiftTestSupport {
         assertThat(run(asReader, "", "upgrades", "list").err()).contains("refused (401)");
 
         Run schedule = run("schedules", "create", "--to", "5.1.2.04", "--cron", "0 0 2 ? * SUN", "--time-zone", "UTC",
-                "--accept-risk", "-o", "json");
+                "--accept-risk", "--accept-warnings", "-o", "json");
         assertThat(schedule.code()).as(schedule.err()).isZero();
         String id = json.readTree(schedule.out()).path("id").asText();
+        assertThat(json.readTree(schedule.out()).path("acceptWarnings").asBoolean()).isTrue();
         assertThat(run("schedules", "list").out()).contains(id).contains("0 0 2 ? * SUN");
         assertThat(run("schedules", "delete", id).code()).isZero();
         assertThat(run("schedules", "show", id).code()).isEqualTo(1);

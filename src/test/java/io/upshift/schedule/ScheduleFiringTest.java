@@ -11,6 +11,7 @@ import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upshift.UpshiftTestSupport;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.upgrade.PlatformLock;
 import org.apache.camel.spi.Registry;
 import org.junit.jupiter.api.AfterEach;
@@ -77,10 +78,14 @@ class ScheduleFiringTest extends UpshiftTestSupport {
 
     /** A one-off window opening two seconds from now (whole seconds, as operators write them). */
     private JsonNode scheduleSoon(int windowMinutes) throws Exception {
+        return scheduleSoon("5.1.2.04", windowMinutes, false);
+    }
+
+    private JsonNode scheduleSoon(String version, int windowMinutes, boolean acceptWarnings) throws Exception {
         Instant at = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS);
         HttpResponse<String> created = post("/api/schedules", "application/json", """
-                {"targetVersion":"5.1.2.04","acceptRisk":true,"at":"%s","windowMinutes":%d}"""
-                .formatted(OffsetDateTime.ofInstant(at, ZoneOffset.UTC), windowMinutes).getBytes());
+                {"targetVersion":"%s","acceptRisk":true,"acceptWarnings":%b,"at":"%s","windowMinutes":%d}"""
+                .formatted(version, acceptWarnings, OffsetDateTime.ofInstant(at, ZoneOffset.UTC), windowMinutes).getBytes());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         return body(created);
     }
@@ -141,6 +146,48 @@ class ScheduleFiringTest extends UpshiftTestSupport {
 
         JsonNode again = awaitOutcome(scheduleSoon(60).path("id").asText());
         assertThat(again.path("lastOutcome").asText()).isEqualTo("SKIPPED: already at 5.1.2.04");
+        // the refused window gave the platform lock back at once (not when its lease ran out)
+        assertThat(body(get("/api/platform")).path("upgradeInProgress").isNull()).isTrue();
+    }
+
+    /**
+     * Nobody is there to accept pre-check warnings when a window opens: a schedule without
+     * {@code acceptWarnings} ends FAILED in PRECHECKING with the warnings named and nothing changed;
+     * one with it goes on past them (blocking checks would still stop it).
+     */
+    @Test
+    @Order(4)
+    void aWindowGoesPastPrecheckWarningsOnlyWhenTheScheduleAcceptsThem() throws Exception {
+        byte[] next = new String(example("platform-5.1.2.04.yaml"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("5.1.2.04", "5.1.2.06").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(post("/api/versions", "application/yaml", next).statusCode()).isBetween(200, 201);
+        KubernetesClient k = kubernetes();
+        k.apps().deployments().inNamespace("platform").withName("gateway").scale(1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> k.apps().deployments().inNamespace("platform").withName("gateway").get(),
+                d -> d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getReplicas()));
+        String gatewayImage = image("gateway");
+
+        JsonNode refused = awaitOutcome(scheduleSoon("5.1.2.06", 60, false).path("id").asText());
+        assertThat(refused.path("lastOutcome").asText()).as(refused.toString()).startsWith("STARTED");
+        String failedId = refused.path("lastUpgradeId").asText();
+        JsonNode failed = awaitEnded(failedId);
+        assertThat(failed.path("state").asText()).as(failed.toString()).isEqualTo("FAILED");
+        assertThat(failed.path("message").asText()).contains("replicas-for-zero-downtime: gateway", "acceptWarnings");
+        assertThat(failed.path("prechecks").path("verdict").asText()).isEqualTo("warnings");
+        assertThat(image("gateway")).isEqualTo(gatewayImage);
+
+        JsonNode accepted = awaitOutcome(scheduleSoon("5.1.2.06", 60, true).path("id").asText());
+        assertThat(accepted.path("acceptWarnings").asBoolean()).isTrue();
+        JsonNode done = awaitEnded(accepted.path("lastUpgradeId").asText());
+        assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(done.path("acceptWarnings").asBoolean()).isTrue();
+        assertThat(done.path("prechecks").path("verdict").asText()).isEqualTo("warnings");
+        assertThat(image("gateway")).endsWith(":5.1.2.06");
+    }
+
+    private JsonNode awaitEnded(String upgradeId) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> body(get("/api/upgrades/" + upgradeId)),
+                u -> !u.path("state").asText().matches("PENDING|PRECHECKING|UPGRADING|VERIFYING"));
     }
 
     @Test

@@ -24,11 +24,11 @@ class WindowsTest {
     private static final Instant SUNDAY_2AM = Instant.parse("2026-11-28T18:00:00Z");
 
     private static ScheduleSpec weekly(int minutes) {
-        return new ScheduleSpec("5.1.2.04", UpgradeMode.DOWNTIME, true, false, null, null, "0 0 2 ? * SUN", SHANGHAI, minutes);
+        return new ScheduleSpec("5.1.2.04", UpgradeMode.DOWNTIME, true, false, null, null, "0 0 2 ? * SUN", SHANGHAI, minutes, false);
     }
 
     private static ScheduleSpec once(Instant at, int minutes) {
-        return new ScheduleSpec("5.1.2.04", null, true, false, null, at, null, ZoneOffset.UTC, minutes);
+        return new ScheduleSpec("5.1.2.04", null, true, false, null, at, null, ZoneOffset.UTC, minutes, false);
     }
 
     @Test
@@ -106,7 +106,7 @@ class WindowsTest {
         Map<String, ScheduleRequest> windows = DefaultWindows.from(settings);
         assertThat(windows).containsOnlyKeys("sunday");
         assertThat(windows.get("sunday")).isEqualTo(
-                new ScheduleRequest("5.1.2.04", null, true, null, null, null, "0 0 2 ? * SUN", "Asia/Shanghai", 120));
+                new ScheduleRequest("5.1.2.04", null, true, null, null, null, "0 0 2 ? * SUN", "Asia/Shanghai", 120, null));
     }
 
     @Test
