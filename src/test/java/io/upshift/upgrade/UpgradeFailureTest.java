@@ -13,7 +13,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Upgrades that do not go to plan: a service that never becomes ready, and a force stop. */
+/** Upgrades that do not go to plan: a failed verification, a service that never becomes ready, and a force stop. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpgradeFailureTest extends UpshiftTestSupport {
 
@@ -25,8 +25,56 @@ class UpgradeFailureTest extends UpshiftTestSupport {
         return p;
     }
 
+    /**
+     * Every service rolled, then a verification check fails: with rollback-on-failure (the default)
+     * the whole set goes back, in reverse order, and the record keeps the check's output.
+     */
     @Test
     @Order(1)
+    void aFailedVerificationRollsEveryServiceBack() throws Exception {
+        kubernetes().apps().deployments().inNamespace("platform").withName("web-console").edit(d -> {
+            d.getMetadata().getAnnotations().put("upshift.io/proxy-status", "/healthz=503");
+            return d;
+        });
+        String version = new String(example("platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.06")
+                .replace("    container: console\n", "    container: console\n    verify:\n      httpGet: {path: /healthz, port: 8080, attempts: 1}\n");
+        assertThat(version).contains("verify:");
+        assertThat(post("/api/versions", "application/yaml", version.getBytes()).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> accepted = postJson("/api/upgrades", "{\"targetVersion\":\"5.1.2.06\",\"acceptRisk\":true}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String id = body(accepted).path("id").asText();
+
+        JsonNode ended = awaitUpgrade(id, "ROLLED_BACK");
+        assertThat(ended.path("message").asText()).startsWith("verification failed: web-console: httpGet /healthz on port 8080: answered 503")
+                .endsWith("every changed service was rolled back");
+        assertThat(ended.path("verification").path("services").get(0).path("checks").get(0).path("result").asText())
+                .isEqualTo("fail");
+        Map<String, JsonNode> services = byName(ended);
+        assertThat(services).hasSize(7);
+        for (Map.Entry<String, JsonNode> service : services.entrySet()) {
+            assertThat(service.getValue().path("state").asText()).as(service.getKey()).isEqualTo("ROLLED_BACK");
+            JsonNode phases = service.getValue().path("phases");
+            assertThat(phases.get(phases.size() - 1).path("kind").asText()).isEqualTo("ROLLBACK");
+            assertThat(image(service.getKey())).endsWith(":5.1.2.02");
+        }
+        String log = get("/api/upgrades/" + id + "/logs").body();
+        assertThat(log).contains("web-console: verify httpGet /healthz on port 8080: fail",
+                "rolling back the services already changed, in reverse order", "ended ROLLED_BACK");
+        // the rollback runs in reverse dependency order: web-console first, config-center last
+        assertThat(log.indexOf("web-console: rolled back")).isLessThan(log.indexOf("config-center: rolled back"));
+        JsonNode platform = body(get("/api/platform"));
+        assertThat(platform.path("currentVersion").asText()).isEqualTo("5.1.2.02");
+        assertThat(platform.path("upgradeInProgress").isNull()).isTrue();
+
+        kubernetes().apps().deployments().inNamespace("platform").withName("web-console").edit(d -> {
+            d.getMetadata().getAnnotations().remove("upshift.io/proxy-status");
+            return d;
+        });
+    }
+
+    @Test
+    @Order(2)
     void aFailedServiceStopsNewStartsAndTheChangedServicesAreRolledBack() throws Exception {
         String broken = new String(example("platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.03")
                 .replace("gateway:5.1.2.03", "gateway:broken-5.1.2.03");
@@ -64,7 +112,7 @@ class UpgradeFailureTest extends UpshiftTestSupport {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aForceStopStartsNothingNewReleasesTheLockAndShowsWhereEachServiceIs() throws Exception {
         post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml"));
         // data-service takes long to become ready: the upgrade is still running when it is stopped
