@@ -55,6 +55,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * 2 s; SUCCEEDED, each Deployment changed once.</li>
  * <li>Operator actions sent to the replica that does not run the upgrade: decided by the one that
  * does (a refusal keeps its code), answered within a second; resume then runs where it was sent.</li>
+ * <li>An action sent while the replica running the upgrade has just died (kill -9): the replica
+ * that takes the upgrade over decides it when its lease ends, well within the requester's wait.</li>
  * </ol>
  * Output of every process: {@code target/it/handover/*.log}. Skipped without {@code UPSHIFT_TEST_POSTGRES_URL}.
  */
@@ -223,6 +225,39 @@ class HandoverIT {
         assertThat(resume.statusCode()).as(resume.body()).isEqualTo(200);
         JsonNode done = awaitEnded(owner, id);
         assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    @Order(4)
+    void anActionWaitingForADeadOwnerIsDecidedByTheReplicaThatTakesTheUpgradeOver() throws Exception {
+        Running running = upgradeOnTheSurvivorBeside("replica-e", "5.1.2.07");
+        Replica owner = running.owner();
+        String id = running.id();
+
+        owner.process().kill();
+        kubelet.notReady(owner.id());
+        replicas.remove(owner.id());
+        Replica requester = running.other();
+        long sent = System.nanoTime();
+        // the dead owner still holds the lock: the request is stored for it, and waits (at most the action timeout, 30 s)
+        HttpResponse<String> stop = http.send(request(requester, "/api/upgrades/" + id + "/stop")
+                .timeout(Duration.ofSeconds(45)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"note\":\"owner gone\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        Duration latency = Duration.ofNanos(System.nanoTime() - sent);
+        System.out.printf("HANDOVER action for a dead owner: decided %d ms after it was sent (lease %d ms)%n",
+                latency.toMillis(), LOCK_LEASE.toMillis());
+        assertThat(stop.statusCode()).as(stop.body()).isEqualTo(200);
+        assertThat(json.readTree(stop.body()).path("state").asText()).isIn("STOPPING", "STOPPED");
+        assertThat(latency).as("decided at the takeover, not at the action timeout").isLessThan(LOCK_LEASE.plus(RESUME_BOUND).plusSeconds(3));
+
+        JsonNode stopped = await(id + " STOPPED").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> record(requester, id), r -> r.path("state").asText().equals("STOPPED"));
+        assertThat(stopped.path("actions").get(0).path("note").asText()).isEqualTo("owner gone");
+        List<String> outputs = new ArrayList<>();
+        for (Replica replica : replicas.values()) {
+            outputs.add(replica.process().output());
+        }
+        assertThat(outputs).anyMatch(output -> output.contains("Deciding action stop on upgrade " + id));
     }
 
     /** An upgrade run by {@code owner} (the replica left by the case before), mid-way, and a second replica beside it. */

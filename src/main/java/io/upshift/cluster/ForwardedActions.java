@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The requester owns the row: it deletes it once answered, or, unanswered at the deadline,
  * withdraws it (504 {@code ACTION_NOT_ANSWERED}; a request the owner had claimed may still apply).
+ *
+ * <p>A request outlives the replica it was meant for: when the owner dies (kill -9) before it
+ * decided, the replica that takes the upgrade over claims it when it resumes the upgrade, whether the
+ * dead owner had claimed it or not, and answers it within the requester's wait.
  */
 public class ForwardedActions {
 
@@ -138,22 +142,44 @@ public class ForwardedActions {
 
     // ---- the owner
 
-    /** The stored requests for upgrades this replica runs, claimed for its event loop. */
+    /**
+     * The unanswered requests for upgrades this replica runs (or has just taken over: it holds their
+     * lock), claimed for its event loop. A request another instance claimed but never answered is
+     * claimed again: that instance no longer runs the upgrade (it died or handed it over).
+     */
     public List<Claimed> claim() {
         List<Claimed> claimed = new ArrayList<>();
-        List<Claimed> pending = jdbc.query("SELECT id, upgrade_id, action, requested_by, note, verdict FROM action_request"
-                + " WHERE outcome IS NULL AND claimed_by IS NULL ORDER BY requested_at", row -> new Claimed(row.getString(1),
+        List<Pending> pending = jdbc.query("SELECT id, upgrade_id, action, requested_by, note, verdict, claimed_by"
+                + " FROM action_request WHERE outcome IS NULL ORDER BY requested_at", row -> new Pending(new Claimed(row.getString(1),
                         new Input.Event(row.getString(2), new Input.Operator(Action.ofPath(row.getString(3)).orElseThrow(),
-                                row.getString(4), row.getString(5), row.getString(6)))));
-        for (Claimed c : pending) {
-            if (reconciler.isRunning(c.event().upgradeId()) && jdbc.update("UPDATE action_request SET claimed_by = ?"
-                    + " WHERE id = ? AND claimed_by IS NULL AND outcome IS NULL", lock.instanceId(), c.requestId()) == 1) {
-                LOG.info("Deciding action {} on upgrade {}, stored by another replica (request {})",
-                        ((Input.Operator) c.event().input()).action().path(), c.event().upgradeId(), c.requestId());
+                                row.getString(4), row.getString(5), row.getString(6)))), row.getString(7)));
+        for (Pending p : pending) {
+            Claimed c = p.request();
+            if (lock.instanceId().equals(p.claimedBy()) || !runsHere(c.event().upgradeId())) {
+                continue;
+            }
+            int taken = p.claimedBy() == null
+                    ? jdbc.update("UPDATE action_request SET claimed_by = ? WHERE id = ? AND claimed_by IS NULL AND outcome IS NULL",
+                            lock.instanceId(), c.requestId())
+                    : jdbc.update("UPDATE action_request SET claimed_by = ? WHERE id = ? AND claimed_by = ? AND outcome IS NULL",
+                            lock.instanceId(), c.requestId(), p.claimedBy());
+            if (taken == 1) {
+                LOG.info("Deciding action {} on upgrade {}, stored by another replica (request {}{})",
+                        ((Input.Operator) c.event().input()).action().path(), c.event().upgradeId(), c.requestId(),
+                        p.claimedBy() == null ? "" : "; claimed before by " + p.claimedBy() + ", which no longer runs it");
                 claimed.add(c);
             }
         }
         return claimed;
+    }
+
+    private record Pending(Claimed request, String claimedBy) {
+    }
+
+    /** This replica's event loop runs the upgrade, or is about to: it holds the upgrade's lock. */
+    private boolean runsHere(String upgradeId) {
+        return reconciler.isRunning(upgradeId) || lock.lease(PlatformLock.PLATFORM)
+                .filter(l -> l.holder().equals(upgradeId) && lock.instanceId().equals(l.ownerInstance())).isPresent();
     }
 
     /** The event loop decided: {@code record} is the answer (for a rollback, the new upgrade). */
@@ -174,6 +200,8 @@ public class ForwardedActions {
         jdbc.update("UPDATE action_request SET outcome = ?, answer = ?, answered_at = ? WHERE id = ? AND outcome IS NULL",
                 outcome, answer, clock.instant(), request.requestId());
         signals.send(Signal.Kind.ANSWERED, request.requestId());
+        // the requester may be this replica (it took the upgrade over while waiting): its own signals do not come back
+        answered(request.requestId());
     }
 
     /** The refusal as the owner made it: same code, reasons and details. */

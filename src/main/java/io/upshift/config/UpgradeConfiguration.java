@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.cluster.Signal;
 import io.upshift.cluster.Signals;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.Durations;
@@ -145,6 +146,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");
         Endpoint roll = camel.getEndpoint("direct:roll-service");
+        Endpoint signalRoute = camel.getEndpoint("seda:signals");
         AsyncProducer producer = roll.createAsyncProducer();
         producer.start();
         reconciler.connect(event -> template.sendBody(loop, event), (step, listener) -> {
@@ -163,7 +165,13 @@ public class UpgradeConfiguration implements CamelConfiguration {
                 });
             });
             return done;
-        }, signals::send);
+        }, (kind, id) -> {
+            signals.send(kind, id);
+            if (kind == Signal.Kind.LOCKED) {
+                // an upgrade taken over may have actions waiting that its previous owner never decided
+                template.sendBody(signalRoute, new Signal(Signal.Kind.ACTION, id, lock.instanceId()));
+            }
+        });
         // a plain bean, not a Camel Service: routes calling it must not stop it when they stop
         camel.addService(new ServiceSupport() {
             @Override
