@@ -170,14 +170,10 @@ class HandoverIT {
     @Order(2)
     void killDashNineTheOtherReplicaResumesWithinTheLeasePlusTwoSeconds() throws Exception {
         Running running = upgradeOnTheSurvivorBeside("replica-c", "5.1.2.05");
-        Replica owner = running.owner();
         Replica other = running.other();
         String id = running.id();
 
-        owner.process().kill();
-        long killedAt = System.nanoTime();
-        kubelet.notReady(owner.id());
-        replicas.remove(owner.id());
+        long killedAt = killOwner(running);
 
         await(id + " resumed by " + other.id()).atMost(LOCK_LEASE.plus(RESUME_BOUND)).pollInterval(Duration.ofMillis(50))
                 .until(() -> logLines(other, id).stream().anyMatch(l -> l.contains("Upshift restarted: resuming")));
@@ -231,12 +227,9 @@ class HandoverIT {
     @Order(4)
     void anActionWaitingForADeadOwnerIsDecidedByTheReplicaThatTakesTheUpgradeOver() throws Exception {
         Running running = upgradeOnTheSurvivorBeside("replica-e", "5.1.2.07");
-        Replica owner = running.owner();
         String id = running.id();
 
-        owner.process().kill();
-        kubelet.notReady(owner.id());
-        replicas.remove(owner.id());
+        killOwner(running);
         Replica requester = running.other();
         long sent = System.nanoTime();
         // the dead owner still holds the lock: the request is stored for it, and waits (at most the action timeout, 30 s)
@@ -272,6 +265,16 @@ class HandoverIT {
         String id = startUpgrade(owner, version);
         awaitMidUpgrade(other, id);
         return new Running(owner, other, id, before);
+    }
+
+    /** kill -9 of the replica running the upgrade, which the kubelet then reports not ready; when it was killed (nanoTime). */
+    private long killOwner(Running running) throws Exception {
+        Replica owner = running.owner();
+        owner.process().kill();
+        long killedAt = System.nanoTime();
+        kubelet.notReady(owner.id());
+        replicas.remove(owner.id());
+        return killedAt;
     }
 
     // ---- processes
