@@ -31,23 +31,27 @@ public class VersionStore {
         this.clock = clock;
     }
 
-    /** Imports a new version or overwrites the stored one with the same version number. */
-    public ImportResult save(VersionConfig config, String source) {
+    /**
+     * Imports a new version or overwrites the stored one with the same version number, recording
+     * where it came from and who sent it ({@code uploadedBy}: the authenticated user; null for an inbox file).
+     */
+    public ImportResult save(VersionConfig config, String source, String uploadedBy) {
+        Origin origin = new Origin(source, uploadedBy);
         String document = toJson(config);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         try (Connection c = dataSource.getConnection()) {
-            if (update(c, config, document, source, now) > 0) {
+            if (update(c, config, document, origin, now) > 0) {
                 return new ImportResult(config.version(), ImportResult.OVERWRITTEN, config.services().size());
             }
             try {
-                insert(c, config, document, source, now);
+                insert(c, config, document, origin, now);
                 return new ImportResult(config.version(), ImportResult.IMPORTED, config.services().size());
             } catch (SQLException e) {
                 if (!isDuplicateKey(e)) {
                     throw e;
                 }
                 // another import of the same version committed first: ours overwrites it
-                update(c, config, document, source, now);
+                update(c, config, document, origin, now);
                 return new ImportResult(config.version(), ImportResult.OVERWRITTEN, config.services().size());
             }
         } catch (SQLException e) {
@@ -56,13 +60,15 @@ public class VersionStore {
     }
 
     public List<VersionSummary> list() {
-        String sql = "SELECT version, services, source, imported_at, updated_at FROM version_config ORDER BY sort_key DESC";
+        String sql = "SELECT version, services, source, imported_at, updated_at, uploaded_by FROM version_config"
+                + " ORDER BY sort_key DESC";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             List<VersionSummary> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(new VersionSummary(rs.getString(1), rs.getInt(2), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant()));
+                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant(),
+                        rs.getString(6)));
             }
             return out;
         } catch (SQLException e) {
@@ -96,31 +102,37 @@ public class VersionStore {
                 List.of("no version configuration \"" + version + "\" has been imported"));
     }
 
-    private int update(Connection c, VersionConfig config, String document, String source, OffsetDateTime now)
+    /** Where an import came from and who sent it. */
+    private record Origin(String source, String uploadedBy) {
+    }
+
+    private int update(Connection c, VersionConfig config, String document, Origin origin, OffsetDateTime now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE version_config SET version = ?, document = ?, services = ?, source = ?, updated_at = ? WHERE sort_key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE version_config SET version = ?, document = ?, services = ?,"
+                + " source = ?, uploaded_by = ?, updated_at = ? WHERE sort_key = ?")) {
             ps.setString(1, config.version());
             ps.setString(2, document);
             ps.setInt(3, config.services().size());
-            ps.setString(4, source);
-            ps.setObject(5, now);
-            ps.setString(6, sortKey(Version.parse(config.version())));
+            ps.setString(4, origin.source());
+            ps.setString(5, origin.uploadedBy());
+            ps.setObject(6, now);
+            ps.setString(7, sortKey(Version.parse(config.version())));
             return ps.executeUpdate();
         }
     }
 
-    private void insert(Connection c, VersionConfig config, String document, String source, OffsetDateTime now)
+    private void insert(Connection c, VersionConfig config, String document, Origin origin, OffsetDateTime now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO version_config (version, sort_key, document, services, source, imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO version_config (version, sort_key, document, services,"
+                + " source, uploaded_by, imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, config.version());
             ps.setString(2, sortKey(Version.parse(config.version())));
             ps.setString(3, document);
             ps.setInt(4, config.services().size());
-            ps.setString(5, source);
-            ps.setObject(6, now);
+            ps.setString(5, origin.source());
+            ps.setString(6, origin.uploadedBy());
             ps.setObject(7, now);
+            ps.setObject(8, now);
             ps.executeUpdate();
         }
     }

@@ -47,7 +47,7 @@ import io.vertx.ext.web.handler.CSRFHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,13 +119,21 @@ public class Access {
     private final Clock clock;
     private final Settings settings;
     private final Handler<RoutingContext> bearer;
+    private final Shared shared;
+    /** The password checks' pool (set by {@link #install}). */
+    private WorkerExecutor checks;
 
     /** The password checks' guards: the cap on checks in flight, the attempt counter, the remembered right pairs. */
     public record Guards(VerificationGate gate, LoginThrottle throttle, VerifiedCredentials verified) {
     }
 
-    public Access(UserFile users, Passwords passwords, Guards guards, HealthProbe health, ObjectMapper json,
+    /** What the replicas share: the console sessions, and the CSRF tokens' key. */
+    public record Shared(SessionStore sessions, AccessSecrets secrets) {
+    }
+
+    public Access(UserFile users, Passwords passwords, Guards guards, Shared shared, HealthProbe health, ObjectMapper json,
             Clock clock, Settings settings, Handler<RoutingContext> bearer) {
+        this.shared = shared;
         this.users = users;
         this.passwords = passwords;
         this.throttle = guards.throttle();
@@ -158,16 +166,17 @@ public class Access {
     /** Puts the handlers in front of the routes already or later added to the router. */
     public void install(Router router, Vertx vertx) {
         WorkerExecutor hashing = vertx.createSharedWorkerExecutor("upshift-password-checks", gate.capacity());
+        checks = hashing;
         WorkerExecutor probes = vertx.createSharedWorkerExecutor("upshift-health-probes", 2);
         UserDirectory directory = new UserDirectory(hashing, users, passwords);
-        SessionHandler sessions = SessionHandler.create(LocalSessionStore.create(vertx))
+        SessionHandler sessions = SessionHandler.create(shared.sessions().init(vertx, new JsonObject()))
                 .setSessionCookieName(SESSION_COOKIE)
                 .setCookieHttpOnlyFlag(true)
                 .setCookieSameSite(CookieSameSite.STRICT)
                 .setCookieSecureFlag(settings.secureCookies())
                 .setSessionTimeout(settings.sessionTimeout().toMillis())
                 .setLazySession(true);
-        CSRFHandler csrf = CSRFHandler.create(vertx, Passwords.generate() + Passwords.generate())
+        CSRFHandler csrf = CSRFHandler.create(vertx, shared.secrets().get("csrf"))
                 .setCookieSecure(settings.secureCookies())
                 .setTimeout(settings.sessionTimeout().toMillis());
         AuthorizationHandler readers = AuthorizationHandler.create(OrAuthorization.create()
@@ -220,11 +229,14 @@ public class Access {
         });
         router.post("/auth/logout").order(order++).handler(ctx -> {
             LOG.info("User '{}' logged off", LogText.of(ctx.user().subject()));
-            if (ctx.session() != null) {
-                ctx.session().destroy();
-            }
             ctx.clearUser();
-            ctx.response().setStatusCode(204).end();
+            if (ctx.session() == null) {
+                ctx.response().setStatusCode(204).end();
+                return;
+            }
+            // removed from the shared store before the answer: refused on every replica once it arrives
+            ctx.session().destroy();
+            sessions.flush(ctx).onComplete(removed -> ctx.response().setStatusCode(removed.succeeded() ? 204 : 500).end());
         });
         router.get("/auth/me").order(order++).handler(ctx -> send(ctx, 200, Map.of("name", ctx.user().subject(),
                 "role", directory.role(ctx.user()).map(Role::id).orElse(""))));
@@ -366,16 +378,7 @@ public class Access {
                         return Future.failedFuture(new Refused(refused.reason(), Duration.ZERO));
                     }
                     VerificationGate.Permit permit = (VerificationGate.Permit) admission;
-                    Duration wait = throttle.attempt(name, address);
-                    if (!wait.isZero()) {
-                        permit.close();
-                        return Future.failedFuture(new Refused(null, wait));
-                    }
-                    return directory.authenticate(new UsernamePasswordCredentials(name, password))
-                            .onComplete(done -> permit.close())
-                            .onSuccess(user -> throttle.succeeded(name, address))
-                            .onFailure(e -> LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name),
-                                    address, throttle.count(name, address)));
+                    return countThenVerify(name, password, address, directory).onComplete(done -> permit.close());
                 });
                 return onContext(shared, here).recover(e -> {
                     if (e instanceof Refused refused && refused.busy != null) {
@@ -392,6 +395,28 @@ public class Access {
                 authenticate(new UsernamePasswordCredentials(credentials)).onComplete(handler);
             }
         };
+    }
+
+    /**
+     * Counts the attempt, then hashes, both on the password checks' pool (the counts are in the
+     * shared database): a throttled attempt fails with {@link Refused}, unhashed.
+     */
+    private Future<User> countThenVerify(String name, String password, String address, UserDirectory directory) {
+        return checks.executeBlocking(() -> {
+            Duration wait = throttle.attempt(name, address);
+            return wait.isZero() ? throttle.count(name, address) : -wait.toMillis();
+        }, false).compose(inARow -> {
+            if (inARow < 0) {
+                return Future.failedFuture(new Refused(null, Duration.ofMillis(-inARow)));
+            }
+            return directory.authenticate(new UsernamePasswordCredentials(name, password))
+                    .onSuccess(user -> checks.executeBlocking(() -> {
+                        throttle.succeeded(name, address);
+                        return null;
+                    }, false))
+                    .onFailure(e -> LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name),
+                            address, inARow));
+        });
     }
 
     /**
