@@ -28,7 +28,12 @@ import io.vertx.ext.web.sstore.impl.SharedDataSessionImpl;
  * cookie). Versions as Vert.x's own stores keep them: a put with a stale version fails. A read of a
  * live session records the access, so the idle timeout counts from the last request on any replica,
  * whether or not the session's data changed. Expired rows are removed when read, and all of them at
- * most once per {@code purgeInterval}. JDBC calls run on Vert.x's worker pool, never the event loop.
+ * most once per {@code purgeInterval}.
+ * <p>Reads and deletes run on Vert.x's worker pool. A put runs where it is called: Vert.x stores a
+ * changed session as the answer's headers are written, without waiting, so a put on a worker could
+ * still be running when the browser sends its next requests, which would then read the session
+ * without, say, the CSRF token this answer's cookie carries. One short indexed write per changed
+ * session (only logged-on users have one) is the price of the answer meaning what it says.
  */
 public final class JdbcSessionStore implements SessionStore {
 
@@ -101,7 +106,7 @@ public final class JdbcSessionStore implements SessionStore {
     @Override
     public Future<Void> put(Session session) {
         SharedDataSessionImpl stored = (SharedDataSessionImpl) session;
-        return blocking(() -> {
+        return now(() -> {
             purgeExpired();
             int version = stored.version();
             stored.incrementVersion();
@@ -150,6 +155,14 @@ public final class JdbcSessionStore implements SessionStore {
         long due = nextPurge.get();
         if (now >= due && nextPurge.compareAndSet(due, now + purgeInterval.toMillis())) {
             db.update("DELETE FROM web_session WHERE last_accessed + timeout_ms < ?", now);
+        }
+    }
+
+    private static <T> Future<T> now(Callable<T> work) {
+        try {
+            return Future.succeededFuture(work.call());
+        } catch (Exception e) {
+            return Future.failedFuture(e);
         }
     }
 
