@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import javax.sql.DataSource;
 
 import io.upshift.kubernetes.Durations;
 import io.upshift.store.Jdbc;
@@ -90,12 +89,12 @@ public class AccessConfiguration implements CamelConfiguration {
 
     /** API tokens (POST/GET/DELETE /api/tokens, routes/api-tokens.camel.yaml) in the application's database. */
     @BindToRegistry(value = "tokens", lazy = true)
-    public Tokens tokens(@BeanInject("dataSource") DataSource dataSource, @BeanInject("userFile") UserFile users,
+    public Tokens tokens(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("userFile") UserFile users,
             @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.tokens.default-expiry-days") int defaultExpiryDays,
             @PropertyInject("upshift.auth.tokens.max-expiry-days") int maxExpiryDays,
             @PropertyInject("upshift.auth.tokens.last-used-resolution") String lastUsedResolution) {
-        return new Tokens(new TokenStore(dataSource), users, json, clock,
+        return new Tokens(new TokenStore(jdbc), users, json, clock,
                 new Tokens.Settings(defaultExpiryDays, maxExpiryDays, Durations.parse(lastUsedResolution)));
     }
 
