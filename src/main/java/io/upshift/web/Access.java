@@ -122,6 +122,8 @@ public class Access {
     private final Shared shared;
     /** The password checks' pool (set by {@link #install}). */
     private WorkerExecutor checks;
+    /** A new session's CSRF token (set by {@link #install}, with the replicas' shared key). */
+    private CsrfSeed csrfSeed;
 
     /** The password checks' guards: the cap on checks in flight, the attempt counter, the remembered right pairs. */
     public record Guards(VerificationGate gate, LoginThrottle throttle, VerifiedCredentials verified) {
@@ -176,9 +178,13 @@ public class Access {
                 .setCookieSecureFlag(settings.secureCookies())
                 .setSessionTimeout(settings.sessionTimeout().toMillis())
                 .setLazySession(true);
-        CSRFHandler csrf = CSRFHandler.create(vertx, shared.secrets().get("csrf"))
+        String csrfKey = shared.secrets().get("csrf");
+        csrfSeed = new CsrfSeed(csrfKey, clock, settings.secureCookies());
+        // one token for the session's whole life (made at logon, see CsrfSeed): a token renewed while
+        // the console's requests run in parallel would race its own cookie
+        CSRFHandler csrf = CSRFHandler.create(vertx, csrfKey)
                 .setCookieSecure(settings.secureCookies())
-                .setTimeout(settings.sessionTimeout().toMillis());
+                .setTimeout(settings.sessionMaxAge().toMillis());
         AuthorizationHandler readers = AuthorizationHandler.create(OrAuthorization.create()
                 .addAuthorization(RoleBasedAuthorization.create(Role.VIEWER.id()))
                 .addAuthorization(RoleBasedAuthorization.create(Role.OPERATOR.id())))
@@ -327,6 +333,7 @@ public class Access {
                     ctx.session().regenerateId(); // a new id on logon: no session fixation
                     ctx.session().put(SESSION_STARTED, clock.millis());
                     ctx.session().put(SESSION_CREDENTIAL, credential(name));
+                    csrfSeed.seed(ctx);
                     sessions.setUser(ctx, user).onComplete(stored -> {
                         LOG.info("User '{}' logged on from {}", LogText.of(name), address(ctx));
                         send(ctx, 200, Map.of("name", name,
