@@ -43,7 +43,6 @@ import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSPHandler;
-import io.vertx.ext.web.handler.CSRFHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -72,7 +71,7 @@ import org.slf4j.LoggerFactory;
  *     the address's or the server's share is in use) and counted by the {@link LoginThrottle}
  *     before it runs, on a worker pool of its own; a pair found right is remembered for a short
  *     while ({@link VerifiedCredentials}), so an API client pays for one hash, not one per call;</li>
- * <li>CSRF (double-submit token, Vert.x {@link CSRFHandler}) on POST/PUT/PATCH/DELETE with a
+ * <li>CSRF (the session's {@link CsrfTokens token}: cookie on reads, header on changes) on POST/PUT/PATCH/DELETE with a
  *     session: cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN};</li>
  * <li>authorization: GET/HEAD and logging off for viewers and operators, everything else operators
  *     only;</li>
@@ -89,8 +88,8 @@ public class Access {
 
     public static final String REALM = "upshift";
     public static final String SESSION_COOKIE = "upshift.session";
-    public static final String CSRF_COOKIE = CSRFHandler.DEFAULT_COOKIE_NAME;
-    public static final String CSRF_HEADER = CSRFHandler.DEFAULT_HEADER_NAME;
+    public static final String CSRF_COOKIE = "XSRF-TOKEN";
+    public static final String CSRF_HEADER = "X-XSRF-TOKEN";
     public static final String LOGIN_PAGE = "/console/login.html";
     public static final String HEALTH = "/observe/health";
 
@@ -122,8 +121,8 @@ public class Access {
     private final Shared shared;
     /** The password checks' pool (set by {@link #install}). */
     private WorkerExecutor checks;
-    /** A new session's CSRF token (set by {@link #install}, with the replicas' shared key). */
-    private CsrfSeed csrfSeed;
+    /** Console sessions' CSRF tokens (set by {@link #install}, with the replicas' shared key). */
+    private CsrfTokens csrfTokens;
 
     /** The password checks' guards: the cap on checks in flight, the attempt counter, the remembered right pairs. */
     public record Guards(VerificationGate gate, LoginThrottle throttle, VerifiedCredentials verified) {
@@ -178,13 +177,7 @@ public class Access {
                 .setCookieSecureFlag(settings.secureCookies())
                 .setSessionTimeout(settings.sessionTimeout().toMillis())
                 .setLazySession(true);
-        String csrfKey = shared.secrets().get("csrf");
-        csrfSeed = new CsrfSeed(csrfKey, clock, settings.secureCookies());
-        // one token for the session's whole life (made at logon, see CsrfSeed): a token renewed while
-        // the console's requests run in parallel would race its own cookie
-        CSRFHandler csrf = CSRFHandler.create(vertx, csrfKey)
-                .setCookieSecure(settings.secureCookies())
-                .setTimeout(settings.sessionMaxAge().toMillis());
+        csrfTokens = new CsrfTokens(shared.secrets().get("csrf"));
         AuthorizationHandler readers = AuthorizationHandler.create(OrAuthorization.create()
                 .addAuthorization(RoleBasedAuthorization.create(Role.VIEWER.id()))
                 .addAuthorization(RoleBasedAuthorization.create(Role.OPERATOR.id())))
@@ -215,12 +208,14 @@ public class Access {
         router.route().order(order++).handler(ctx -> {
             if (isPublic(ctx) || hasAuthorizationHeader(ctx) || ctx.session() == null) {
                 ctx.next();
-            } else if (!READ_ONLY.contains(ctx.request().method()) && ctx.request().getHeader(CSRF_HEADER) == null) {
+            } else if (READ_ONLY.contains(ctx.request().method())) {
+                giveCsrfToken(ctx);
+                ctx.next();
+            } else if (!csrfTokens.matches(ctx.session().id(), ctx.request().getHeader(CSRF_HEADER))) {
                 ctx.put(CHECK, "csrf");
-                ctx.fail(403, new HttpException(403, "missing CSRF token"));
+                ctx.fail(403, new HttpException(403, "missing or wrong CSRF token"));
             } else {
-                ctx.put(CHECK, "csrf");
-                csrf.handle(ctx);
+                ctx.next();
             }
         });
         router.route().order(order++).handler(ctx -> {
@@ -282,6 +277,16 @@ public class Access {
         }
     }
 
+    /** The session's CSRF token as a cookie the console's script reads, unless the request has it already. */
+    private void giveCsrfToken(RoutingContext ctx) {
+        String token = csrfTokens.of(ctx.session().id());
+        io.vertx.core.http.Cookie sent = ctx.request().getCookie(CSRF_COOKIE);
+        if (sent == null || !token.equals(sent.getValue())) {
+            ctx.response().addCookie(io.vertx.core.http.Cookie.cookie(CSRF_COOKIE, token).setPath("/")
+                    .setSecure(settings.secureCookies()).setSameSite(CookieSameSite.STRICT));
+        }
+    }
+
     /** A session ends at its absolute lifetime, and when its user's password changed (or the user went). */
     private void sessionGuard(RoutingContext ctx) {
         Session session = ctx.session();
@@ -333,7 +338,7 @@ public class Access {
                     ctx.session().regenerateId(); // a new id on logon: no session fixation
                     ctx.session().put(SESSION_STARTED, clock.millis());
                     ctx.session().put(SESSION_CREDENTIAL, credential(name));
-                    csrfSeed.seed(ctx);
+                    giveCsrfToken(ctx);
                     sessions.setUser(ctx, user).onComplete(stored -> {
                         LOG.info("User '{}' logged on from {}", LogText.of(name), address(ctx));
                         send(ctx, 200, Map.of("name", name,
