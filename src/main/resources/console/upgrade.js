@@ -84,6 +84,7 @@
       table.hidden = true;
       showPlan(null);
       showPrechecks(null);
+      $('changes-card').hidden = true;
       $('impact').hidden = true;
       return;
     }
@@ -122,8 +123,47 @@
     table.hidden = false;
     // the report last: at 400 services its thousands of rows would otherwise weigh on the graph's drawing
     showPrechecks(body.prechecks);
+    showChanges(body.fromVersion, body.targetVersion);
     planOk = true;
     updateStart();
+  }
+
+  /** One service's diff in words: image, env keys, resources, replicas, args, ConfigMap keys, jobs. */
+  function changeText(d) {
+    const parts = [];
+    if (d.image) parts.push(`image ${d.image.from || '(none)'} → ${d.image.to}`);
+    if (d.env) {
+      const env = [];
+      Object.keys(d.env.added || {}).forEach((k) => env.push('+' + k));
+      Object.keys(d.env.changed || {}).forEach((k) => env.push('~' + k));
+      (d.env.removed || []).forEach((k) => env.push('−' + k));
+      parts.push('env ' + env.join(' '));
+    }
+    if (d.resources) parts.push('resources ' + JSON.stringify(d.resources.to));
+    if (d.replicas) parts.push(`replicas ${d.replicas.from ?? '(as deployed)'} → ${d.replicas.to}`);
+    if (d.args) parts.push('args ' + d.args.to.join(' '));
+    Object.entries(d.configMaps || {}).forEach(([name, k]) => parts.push(`ConfigMap ${name}: `
+      + [...(k.added || []).map((x) => '+' + x), ...(k.changed || []).map((x) => '~' + x),
+        ...(k.removed || []).map((x) => '−' + x)].join(' ')));
+    if (d.jobsBefore && d.jobsBefore.length) parts.push('jobs before: ' + d.jobsBefore.join(', '));
+    return parts.join('; ');
+  }
+
+  /** The diff between the version the platform runs and the target (GET /api/versions/{a}/diff/{b}). */
+  async function showChanges(from, to) {
+    const card = $('changes-card');
+    card.hidden = true;
+    if (!from || !to) return;
+    const response = await api(`/api/versions/${encodeURIComponent(from)}/diff/${encodeURIComponent(to)}`);
+    if (!response.ok) return; // the running version was never imported: the plan's images are all there is
+    const diff = await json(response);
+    const rows = diff.services.filter((d) => d.change !== 'UNCHANGED');
+    $('changes-rows').replaceChildren(...rows.map((d) => el('tr', { class: 'change-' + d.change.toLowerCase() },
+      el('td', { text: d.name }), el('td', { text: d.change.toLowerCase() }), el('td', { text: changeText(d) }))));
+    const jobs = [...(diff.jobsBefore || []).map((j) => j + ' (before)'), ...(diff.jobsAfter || []).map((j) => j + ' (after)')];
+    $('changes-jobs').textContent = jobs.length ? 'Jobs: ' + jobs.join(', ') : '';
+    $('changes-jobs').hidden = !jobs.length;
+    card.hidden = false;
   }
 
   /** The plan drawn as a graph (plan-graph.js); null hides it. */

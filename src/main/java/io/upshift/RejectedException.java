@@ -20,7 +20,7 @@ public class RejectedException extends RuntimeException {
         CONFLICT(409), UPGRADE_IN_PROGRESS(409), ALREADY_AT_TARGET(409), VERSION_IN_USE(409),
         ACTION_NOT_ALLOWED(409), PRECHECK_FAILED(409),
         TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415),
-        INVALID(422), CLUSTER_MISMATCH(422);
+        INVALID(422), CLUSTER_MISMATCH(422), NOT_SUPPORTED(422);
 
         private final int status;
 

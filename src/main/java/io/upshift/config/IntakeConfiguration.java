@@ -3,8 +3,6 @@ package io.upshift.config;
 import java.nio.file.Path;
 import java.time.Clock;
 
-import javax.sql.DataSource;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.intake.DocumentKind;
 import io.upshift.intake.DocumentReader;
@@ -12,6 +10,8 @@ import io.upshift.intake.ErrorBodies;
 import io.upshift.intake.InboxArchive;
 import io.upshift.intake.SizeLimit;
 import io.upshift.schedule.ScheduleRequest;
+import io.upshift.store.Jdbc;
+import io.upshift.store.PlatformVersion;
 import io.upshift.upgrade.UpgradeRequest;
 import io.upshift.version.VersionConfig;
 import io.upshift.version.VersionStore;
@@ -30,10 +30,13 @@ import org.apache.camel.PropertyInject;
 @Configuration
 public class IntakeConfiguration implements CamelConfiguration {
 
+    /** Also compares a release with the stored config of the version the platform runs (docs/version-config.md: Releases). */
     @BindToRegistry(value = "versionReader", lazy = true)
     public DocumentReader<VersionConfig> versionReader(@BeanInject("jsonMapper") ObjectMapper json,
-            @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes) {
-        return new DocumentReader<>(VersionConfig.DOCUMENT, json, yaml, maxBytes);
+            @BeanInject("yamlMapper") ObjectMapper yaml, @PropertyInject("upshift.intake.max-bytes") long maxBytes,
+            @BeanInject("versionStore") VersionStore versions, @BeanInject("platformVersion") PlatformVersion platform) {
+        return new DocumentReader<>(VersionConfig.document(() -> versions.find(platform.current())), json, yaml,
+                maxBytes);
     }
 
     @BindToRegistry(value = "upgradeRequestReader", lazy = true)
@@ -49,9 +52,9 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "versionStore", lazy = true)
-    public VersionStore versionStore(@BeanInject("dataSource") DataSource dataSource,
+    public VersionStore versionStore(@BeanInject("jdbc") Jdbc jdbc,
             @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("clock") Clock clock) {
-        return new VersionStore(dataSource, json, clock);
+        return new VersionStore(jdbc, json, clock);
     }
 
     @BindToRegistry(value = "documentKind", lazy = true)

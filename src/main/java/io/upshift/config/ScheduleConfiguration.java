@@ -16,6 +16,7 @@ import io.upshift.schedule.ScheduleValidator;
 import io.upshift.schedule.Schedules;
 import io.upshift.schedule.WindowOpener;
 import io.upshift.schedule.WindowScheduler;
+import io.upshift.store.Jdbc;
 import io.upshift.version.VersionStore;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -41,8 +42,8 @@ public class ScheduleConfiguration implements CamelConfiguration {
     public static final String QUARTZ_DATA_SOURCE = "upshift";
 
     @BindToRegistry(value = "scheduleStore", lazy = true)
-    public ScheduleStore scheduleStore(@BeanInject("dataSource") DataSource dataSource) {
-        return new ScheduleStore(dataSource);
+    public ScheduleStore scheduleStore(@BeanInject("jdbc") Jdbc jdbc) {
+        return new ScheduleStore(jdbc);
     }
 
     @BindToRegistry(value = "schedules", lazy = true)

@@ -21,12 +21,14 @@ import io.upshift.store.UpgradeLog;
 import io.upshift.store.UpgradeRecords;
 import io.upshift.upgrade.Compatibility;
 import io.upshift.upgrade.PlatformLock;
+import io.upshift.upgrade.PlatformSnapshot;
 import io.upshift.upgrade.PlatformLockRepository;
 import io.upshift.upgrade.UpgradeHttp;
 import io.upshift.upgrade.UpgradeIds;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.upgrade.VersionDiffs;
 import io.upshift.version.VersionStore;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.BeanInject;
@@ -167,6 +169,18 @@ public class UpgradeConfiguration implements CamelConfiguration {
     public UpgradeHttp upgradeHttp(@BeanInject("upgradeRecords") UpgradeRecords records,
             @BeanInject("upgradeLog") UpgradeLog log, @BeanInject("jsonMapper") ObjectMapper json) {
         return new UpgradeHttp(records, log, json);
+    }
+
+    @BindToRegistry(value = "platformSnapshot", lazy = true)
+    public PlatformSnapshot platformSnapshot(@BeanInject("kubernetesClient") KubernetesClient client,
+            @BeanInject("platformVersion") PlatformVersion platform, @BeanInject("versionStore") VersionStore versions,
+            @PropertyInject("upshift.kubernetes.namespace") String namespace) {
+        return new PlatformSnapshot(client, platform, versions, namespace);
+    }
+
+    @BindToRegistry(value = "versionDiffs", lazy = true)
+    public VersionDiffs versionDiffs(@BeanInject("versionStore") VersionStore versions) {
+        return new VersionDiffs(versions);
     }
 
     @BindToRegistry(value = "importGuard", lazy = true)

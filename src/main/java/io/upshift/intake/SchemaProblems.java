@@ -23,6 +23,7 @@ public final class SchemaProblems {
     public static final String SUBDOMAIN_RULE = "is not a valid DNS-1123 subdomain (lowercase labels of letters, digits and '-' "
             + "separated by '.', at most 253 characters)";
     public static final String IMAGE_RULE = "is not a valid image reference (name:tag or name@sha256:digest)";
+    public static final String CONFIG_MAP_KEY_RULE = "is not a valid ConfigMap key (letters, digits, '-', '_' and '.')";
     public static final String VERSION_RULE = "is not a version of four numeric segments such as 5.1.2.04";
 
     private final JsonNode schema;
@@ -44,6 +45,13 @@ public final class SchemaProblems {
                     ? "must list at least one service" : stripPath(m.getMessage());
             case "uniqueItems" -> "lists " + repeated(node) + " more than once";
             case "const" -> "must be " + quote(m.getSchemaNode()) + ", got " + quoteOrKind(node);
+            case "enum" -> "must be one of " + String.join(", ", texts(m.getSchemaNode())) + ", got " + quoteOrKind(node);
+            case "minimum" -> "must be at least " + m.getSchemaNode() + ", got " + quoteOrKind(node);
+            case "maximum" -> "must be at most " + m.getSchemaNode() + ", got " + quoteOrKind(node);
+            case "propertyNames" -> {
+                path.add(argument(m));
+                yield "\"" + argument(m) + "\" " + (field.equals("configMaps") ? SUBDOMAIN_RULE : CONFIG_MAP_KEY_RULE);
+            }
             default -> stripPath(m.getMessage());
         };
         return new Problem(path, message);
@@ -98,6 +106,9 @@ public final class SchemaProblems {
     }
 
     private static String expected(List<Object> path, String field) {
+        if (path.size() >= 2 && "env".equals(path.get(path.size() - 2))) {
+            return "a string value or {valueFrom: {configMapKeyRef|secretKeyRef: {name, key}}}";
+        }
         return switch (field) {
             case "services" -> "an array of services";
             case "services[]" -> "a service (an object with name and image)";
@@ -163,7 +174,13 @@ public final class SchemaProblems {
 
     private static String stripPath(String message) {
         int colon = message.indexOf(": ");
-        return message.startsWith("$") && colon > 0 ? message.substring(colon + 2) : message;
+        return (message.startsWith("$") || message.startsWith("/")) && colon > 0 ? message.substring(colon + 2) : message;
+    }
+
+    private static List<String> texts(JsonNode values) {
+        List<String> out = new ArrayList<>();
+        values.forEach(v -> out.add(v.asText()));
+        return out;
     }
 
     private static Set<String> fieldNames(JsonNode properties) {

@@ -121,6 +121,11 @@ public final class DeploymentRules {
                 containers.stream().map(Container::getName).toList());
     }
 
+    /** The step's container (see {@link #containerIndex}). */
+    public static Container container(Deployment d, String container, String service) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(containerIndex(d, container, service));
+    }
+
     /** The image of the step's container (see {@link #containerIndex}). */
     public static String image(Deployment d, String container, String service) {
         return d.getSpec().getTemplate().getSpec().getContainers().get(containerIndex(d, container, service)).getImage();

@@ -129,7 +129,11 @@ public class Rollouts extends ServiceSupport {
         }
 
         CompletableFuture<StepResult> start() {
-            return call("read", this::read).thenCompose(d -> {
+            boolean configMaps = step.spec() != null && step.spec().configMaps() != null
+                    && step.action() != StepAction.SCALE_DOWN;
+            return call("read", this::read).thenCompose(d -> configMaps
+                    ? call("apply the ConfigMaps of", () -> configMaps().apply(step.spec(), step.upgradeId())).thenApply(x -> d)
+                    : CompletableFuture.completedFuture(d)).thenCompose(d -> {
                 fromImage = container(d).getImage();
                 return switch (step.action()) {
                     case ROLLING -> atTarget(d) ? already(d) : roll(d, rollingPatch(d));
@@ -142,7 +146,36 @@ public class Rollouts extends ServiceSupport {
 
         private boolean atTarget(Deployment d) {
             return step.image().equals(container(d).getImage()) && DeploymentRules.desiredReplicas(d) > 0
-                    && DeploymentRules.rolledOut(d);
+                    && (step.spec() == null || step.spec().matches(d, container(d))) && DeploymentRules.rolledOut(d);
+        }
+
+        /** {@code " with its env, resources and ConfigMaps"}: what the step set beside the image. */
+        private String specText() {
+            WorkloadSpec spec = step.spec();
+            if (spec == null) {
+                return "";
+            }
+            List<String> parts = new java.util.ArrayList<>();
+            if (spec.env() != null) {
+                parts.add("env");
+            }
+            if (spec.resources() != null) {
+                parts.add("resources");
+            }
+            if (spec.args() != null) {
+                parts.add("args");
+            }
+            if (spec.replicas() != null) {
+                parts.add("replicas");
+            }
+            if (spec.configMaps() != null) {
+                parts.add("ConfigMaps");
+            }
+            return " with its " + String.join(", ", parts);
+        }
+
+        private ConfigMaps configMaps() {
+            return new ConfigMaps(client, namespace, service());
         }
 
         private CompletableFuture<StepResult> already(Deployment d) {
@@ -154,7 +187,7 @@ public class Rollouts extends ServiceSupport {
 
         private CompletableFuture<StepResult> roll(Deployment d, ArrayNode patch) {
             return apply(d, patch, DeploymentWatches.Goal.ROLLED_OUT).thenApply(done -> result(done, StepOutcome.ROLLED,
-                    minAvailable, "rolled from " + fromImage + " to " + container(done).getImage() + ", "
+                    minAvailable, "rolled from " + fromImage + " to " + container(done).getImage() + specText() + ", "
                             + DeploymentRules.desiredReplicas(done) + " ready, at least " + minAvailable
                             + " available throughout"));
         }
@@ -227,7 +260,9 @@ public class Rollouts extends ServiceSupport {
         private ArrayNode scaleUpPatch(Deployment d) {
             ArrayNode patch = imagePatch(d);
             int desired = DeploymentRules.desiredReplicas(d);
-            if (desired == 0) {
+            if (step.spec() != null && step.spec().replicas() != null) {
+                add(patch, "/spec/replicas", json.getNodeFactory().numberNode(step.spec().replicas()));
+            } else if (desired == 0) {
                 add(patch, "/spec/replicas", json.getNodeFactory().numberNode(recordedReplicas(d)));
             }
             return patch;
@@ -261,6 +296,22 @@ public class Rollouts extends ServiceSupport {
             // the test op makes the patch fail rather than change another container if the list moved
             patch.addObject().put("op", "test").put("path", path + "/name").put("value", container(d).getName());
             patch.addObject().put("op", "replace").put("path", path + "/image").put("value", step.image());
+            WorkloadSpec spec = step.spec();
+            if (spec != null) {
+                // "add" replaces a member that exists: the whole list or map, as the version config says it
+                if (spec.env() != null) {
+                    add(patch, path + "/env", json.valueToTree(spec.env()));
+                }
+                if (spec.resources() != null) {
+                    add(patch, path + "/resources", json.valueToTree(spec.resources()));
+                }
+                if (spec.args() != null) {
+                    add(patch, path + "/args", json.valueToTree(spec.args()));
+                }
+                if (spec.replicas() != null && step.action() == StepAction.ROLLING) {
+                    add(patch, "/spec/replicas", json.getNodeFactory().numberNode(spec.replicas()));
+                }
+            }
             return patch;
         }
 

@@ -459,6 +459,11 @@ public final class Lifecycle {
         public String image(ServiceProgress s) {
             return action == StepAction.SCALE_DOWN ? null : previousImage ? s.fromImage() : s.toImage();
         }
+
+        /** What else the step sets: the spec captured before the change when going back. */
+        public io.upshift.kubernetes.WorkloadSpec spec(ServiceProgress s) {
+            return action == StepAction.SCALE_DOWN ? null : previousImage ? s.fromSpec() : s.toSpec();
+        }
     }
 
     public static PhasePlan plan(UpgradeRecord r, Phase phase) {
@@ -481,13 +486,13 @@ public final class Lifecycle {
             case ROLLBACK -> downtime
                     ? new PhasePlan(phase, graph, skip(r, s -> !backToPrevious(s)), StepAction.SCALE_UP, true)
                     : new PhasePlan(phase, graph.reversed(), skip(r, s -> !CHANGED.contains(s.state())
-                            || s.fromImage().equals(s.toImage())), StepAction.ROLLING, true);
+                            || s.changesNothing()), StepAction.ROLLING, true);
         };
     }
 
     /** In a downtime upgrade: down, half-way, or up at another image than it started with. */
     private static boolean backToPrevious(ServiceProgress s) {
-        return DOWN_OR_HALFWAY.contains(s.state()) || (s.state().isDone() && !s.fromImage().equals(s.toImage()));
+        return DOWN_OR_HALFWAY.contains(s.state()) || (s.state().isDone() && !s.changesNothing());
     }
 
     private static Set<String> skip(UpgradeRecord r, java.util.function.Predicate<ServiceProgress> skipped) {

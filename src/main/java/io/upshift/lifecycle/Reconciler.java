@@ -132,7 +132,7 @@ public class Reconciler {
         for (UpgradePlan.PlannedService s : plan.services()) {
             services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
                     ServiceState.PENDING, s.fromImage(), s.toImage(), s.replicas(), null, null, null,
-                    s.alreadyAtTarget() ? "already at target" : null, null, List.of()));
+                    s.alreadyAtTarget() ? "already at target" : null, null, List.of(), s.fromSpec(), s.toSpec()));
         }
         UpgradeRecord record = UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
                 plan.mode(), plan.modeReason(), trigger, requestedBy, clock.instant(), services,
@@ -361,7 +361,7 @@ public class Reconciler {
                 .start(name -> {
                     ServiceProgress s = services.get(name);
                     return steps.run(new ServiceStep(id, version, name, s.namespace(), s.deployment(), s.container(),
-                            plan.image(s), plan.action()), line -> log.append(id, line));
+                            plan.image(s), plan.action(), plan.spec(s)), line -> log.append(id, line));
                 }, new DagListener<>() {
                     @Override
                     public void onStart(String name) {

@@ -1,20 +1,15 @@
 package io.upshift.schedule;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
+import io.upshift.store.Jdbc;
 import io.upshift.upgrade.UpgradeMode;
 
 /** Upgrade windows in the application's database ({@code upgrade_schedule}, migration V4). */
@@ -23,16 +18,16 @@ public class ScheduleStore {
     private static final String COLUMNS = "id, name, target_version, mode, accept_risk, allow_downgrade, requested_by, at_time, cron, "
             + "time_zone, window_minutes, source, created_at, updated_at, last_window_at, last_outcome, last_outcome_at, last_upgrade_id";
 
-    private final DataSource dataSource;
+    private final Jdbc jdbc;
 
-    public ScheduleStore(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public ScheduleStore(Jdbc jdbc) {
+        this.jdbc = jdbc;
     }
 
     public void insert(String id, String name, ScheduleSpec spec, String source, Instant now) {
         execute("INSERT INTO upgrade_schedule (target_version, mode, accept_risk, allow_downgrade, requested_by, at_time, cron, "
                 + "time_zone, window_minutes, source, updated_at, id, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                specValues(spec, source, now, id, name, at(now)));
+                specValues(spec, source, now, id, name, now));
     }
 
     /** Replaces the window of a default window from the settings; its outcome history stays. */
@@ -58,7 +53,7 @@ public class ScheduleStore {
     /** Records what a window came to; a schedule deleted in the meantime is left deleted. */
     public void recordOutcome(String id, Instant windowAt, Outcome outcome, Instant now) {
         execute("UPDATE upgrade_schedule SET last_window_at = ?, last_outcome = ?, last_outcome_at = ?, last_upgrade_id = ? WHERE id = ?",
-                windowAt == null ? null : at(windowAt), outcome.text(), at(now), outcome.upgradeId(), id);
+                windowAt, outcome.text(), now, outcome.upgradeId(), id);
     }
 
     private static Object[] specValues(ScheduleSpec spec, String source, Instant now, Object... tail) {
@@ -68,31 +63,18 @@ public class ScheduleStore {
         values.add(spec.acceptRisk());
         values.add(spec.allowDowngrade());
         values.add(spec.requestedBy());
-        values.add(spec.at() == null ? null : at(spec.at()));
+        values.add(spec.at());
         values.add(spec.cron());
         values.add(spec.zone().getId());
         values.add(spec.windowMinutes());
         values.add(source);
-        values.add(at(now));
+        values.add(now);
         values.addAll(Arrays.asList(tail));
         return values.toArray();
     }
 
     private List<StoredSchedule> query(String sql, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<StoredSchedule> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not read upgrade schedules: " + e.getMessage(), e);
-        }
+        return jdbc.query(sql, ScheduleStore::row, parameters);
     }
 
     private static StoredSchedule row(ResultSet rs) throws SQLException {
@@ -105,22 +87,10 @@ public class ScheduleStore {
     }
 
     private int execute(String sql, Object... parameters) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setObject(i + 1, parameters[i]);
-            }
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not write upgrade schedules: " + e.getMessage(), e);
-        }
+        return jdbc.update(sql, parameters);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return Jdbc.instant(rs, rs.findColumn(column));
     }
 }

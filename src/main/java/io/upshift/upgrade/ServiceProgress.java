@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.upshift.kubernetes.WorkloadSpec;
 
 /**
  * One service's line in an upgrade record: where it runs, what it depends on, where it stands.
@@ -18,7 +20,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record ServiceProgress(String name, String namespace, String deployment, String container,
         List<String> dependsOn, ServiceState state, String fromImage, String toImage, Integer replicas,
         Integer minAvailable, Instant startedAt, Instant finishedAt, String message, String observedImage,
-        List<Pass> phases) {
+        List<Pass> phases,
+        // release (issue 13): what the step sets beyond the image, and the same fields captured before the change
+        @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec fromSpec,
+        @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec) {
 
     /** One pass over a service, from its start to its finish (null while it runs). */
     public record Pass(PassKind kind, Instant startedAt, Instant finishedAt) {
@@ -44,9 +49,15 @@ public record ServiceProgress(String name, String namespace, String deployment, 
         phases = phases == null ? List.of() : List.copyOf(phases);
     }
 
+    /** True when the upgrade changes nothing on this service: same image, same spec. */
+    @JsonIgnore
+    public boolean changesNothing() {
+        return java.util.Objects.equals(fromImage, toImage) && java.util.Objects.equals(fromSpec, toSpec);
+    }
+
     public ServiceProgress with(ServiceState newState, String newMessage) {
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage, toImage,
-                replicas, minAvailable, startedAt, finishedAt, newMessage, observedImage, phases);
+                replicas, minAvailable, startedAt, finishedAt, newMessage, observedImage, phases, fromSpec, toSpec);
     }
 
     /**
@@ -63,7 +74,7 @@ public record ServiceProgress(String name, String namespace, String deployment, 
         }
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage,
                 toImage, replicas, minAvailable, startedAt == null ? at : startedAt, null, newMessage, observedImage,
-                passes);
+                passes, fromSpec, toSpec);
     }
 
     public ServiceProgress finished(ServiceState newState, Integer newReplicas, Integer newMinAvailable, Instant at,
@@ -75,12 +86,13 @@ public record ServiceProgress(String name, String namespace, String deployment, 
         List<Pass> closed = phases.stream()
                 .map(p -> p.finishedAt() == null ? new Pass(p.kind(), p.startedAt(), at) : p).toList();
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage, toImage,
-                newReplicas == null ? replicas : newReplicas, min, startedAt, at, newMessage, observedImage, closed);
+                newReplicas == null ? replicas : newReplicas, min, startedAt, at, newMessage, observedImage, closed,
+                fromSpec, toSpec);
     }
 
     /** What the cluster reports for this service's Deployment now. */
     public ServiceProgress observed(String image, Integer observedReplicas) {
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, state, fromImage, toImage,
-                observedReplicas, minAvailable, startedAt, finishedAt, message, image, phases);
+                observedReplicas, minAvailable, startedAt, finishedAt, message, image, phases, fromSpec, toSpec);
     }
 }

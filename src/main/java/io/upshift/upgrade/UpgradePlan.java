@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.upshift.kubernetes.WorkloadSpec;
 import io.upshift.precheck.PrecheckReport;
 
 /**
@@ -39,9 +40,28 @@ public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode 
         return mode.impact();
     }
 
-    /** One service of the plan: the Deployment and container it changes, from which image to which. */
+    /**
+     * One service of the plan: the Deployment and container it changes, from which image to which;
+     * {@code toSpec} what else it sets (env, resources, args, replicas, ConfigMaps) and {@code fromSpec}
+     * the same fields as the cluster has them now.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record PlannedService(String name, String namespace, String deployment, String container,
-            List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget) {
+            List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget,
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec fromSpec,
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec) {
+
+        public PlannedService(String name, String namespace, String deployment, String container,
+                List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget) {
+            this(name, namespace, deployment, container, dependsOn, fromImage, toImage, replicas, alreadyAtTarget, null,
+                    null);
+        }
+
+        /** What the upgrade changes on this service, from what the cluster runs (see {@link ServiceDiff}). */
+        @JsonProperty("diff")
+        public ServiceDiff diff() {
+            // unnamed: the plan's line names the service
+            return ServiceDiff.of(null, fromImage, fromSpec, toImage, toSpec, false, false, List.of());
+        }
     }
 }

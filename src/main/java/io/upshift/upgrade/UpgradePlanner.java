@@ -5,12 +5,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.RejectedException;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.RolloutException;
+import io.upshift.kubernetes.WorkloadSpec;
 import io.upshift.store.PlatformVersion;
 import io.upshift.store.UpgradeRecords;
 import io.upshift.version.DependencyGraph;
@@ -18,6 +21,7 @@ import io.upshift.version.ServiceSpec;
 import io.upshift.version.Version;
 import io.upshift.version.VersionConfig;
 import io.upshift.version.VersionStore;
+import io.upshift.version.WorkloadKind;
 
 /**
  * Turns an upgrade request into a plan: reads it, checks it against what is imported and what the
@@ -92,6 +96,7 @@ public class UpgradePlanner {
             throw RejectedException.invalid(WHAT, List.of("targetVersion: " + wanted + " is lower than the current "
                     + current + "; set allowDowngrade to roll back to an older version"));
         }
+        refuseUnsupported(versions.find(runs).orElse(null), target);
         Verdict verdict = compatibility.classify(current, target, request.mode());
         Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
         List<UpgradePlan.PlannedService> planned = new ArrayList<>();
@@ -102,18 +107,23 @@ public class UpgradePlanner {
             String from = null;
             int replicas = 0;
             boolean already = false;
+            WorkloadSpec toSpec = WorkloadSpec.of(spec);
+            WorkloadSpec fromSpec = null;
             // a missing Deployment or container is the pre-checks' to report (deployment-exists, container-exists)
             if (d != null) {
                 replicas = DeploymentRules.desiredReplicas(d);
                 try {
-                    from = DeploymentRules.image(d, spec.container(), name);
-                    already = from.equals(spec.image()) && replicas > 0 && DeploymentRules.rolledOut(d);
+                    Container c = DeploymentRules.container(d, spec.container(), name);
+                    from = c.getImage();
+                    fromSpec = WorkloadSpec.capture(toSpec, d, c, configMaps(namespace, toSpec));
+                    already = from.equals(spec.image()) && replicas > 0 && DeploymentRules.rolledOut(d)
+                            && (toSpec == null || toSpec.matches(d, c) && sameConfigMaps(toSpec, fromSpec));
                 } catch (RolloutException e) {
                     from = null;
                 }
             }
             planned.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
-                    spec.dependsOn(), from, spec.image(), replicas, already));
+                    spec.dependsOn(), from, spec.image(), replicas, already, fromSpec, toSpec));
         }
         UpgradeMode requested = request.mode() == null ? UpgradeMode.ZERO_DOWNTIME : request.mode();
         return new UpgradePlan(runs, target.version(), requested, verdict.mode(), verdict.reason(),
@@ -139,11 +149,17 @@ public class UpgradePlanner {
                 continue;
             }
             try {
-                String now = DeploymentRules.image(d, s.container(), name);
+                Container c = DeploymentRules.container(d, s.container(), name);
+                String now = c.getImage();
                 int replicas = DeploymentRules.desiredReplicas(d);
+                // back to the whole spec the original captured before its change
+                WorkloadSpec back = s.fromSpec();
+                WorkloadSpec current = WorkloadSpec.capture(back, d, c, configMaps(s.namespace(), back));
                 planned.add(new UpgradePlan.PlannedService(name, s.namespace(), s.deployment(), s.container(),
                         order.dependsOn(name), now, s.fromImage(), replicas,
-                        now.equals(s.fromImage()) && replicas > 0 && DeploymentRules.rolledOut(d)));
+                        now.equals(s.fromImage()) && replicas > 0 && DeploymentRules.rolledOut(d)
+                                && (back == null || back.matches(d, c) && sameConfigMaps(back, current)),
+                        current, back));
             } catch (RolloutException e) {
                 problems.add(name + ": " + e.getMessage());
             }
@@ -173,6 +189,38 @@ public class UpgradePlanner {
         });
     }
 
+    /**
+     * What a release may ask for that this Upshift does not do yet (docs/version-config.md: Releases):
+     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: jobs, StatefulSets,
+     * services created from a template, services retired from the running version.
+     */
+    static void refuseUnsupported(VersionConfig running, VersionConfig target) {
+        List<String> reasons = new ArrayList<>();
+        List<String> jobs = new ArrayList<>();
+        target.jobsBefore().forEach(j -> jobs.add("jobs.before: " + j.name()));
+        target.jobsAfter().forEach(j -> jobs.add("jobs.after: " + j.name()));
+        for (ServiceSpec s : target.services()) {
+            s.jobsBefore().forEach(j -> jobs.add(s.name() + ".jobs.before: " + j.name()));
+            if (s.workloadKind() == WorkloadKind.STATEFUL_SET) {
+                reasons.add(s.name() + ": StatefulSets are not rolled by this version of Upshift yet");
+            }
+            if (s.template() != null && (running == null || running.service(s.name()).isEmpty())) {
+                reasons.add(s.name() + ": creating a new service from its template is not supported yet");
+            }
+        }
+        if (!jobs.isEmpty()) {
+            reasons.add("jobs are not run by this version of Upshift yet: " + String.join(", ", jobs));
+        }
+        if (running != null) {
+            running.services().stream().filter(s -> target.service(s.name()).isEmpty()).forEach(s -> reasons.add(
+                    s.name() + ": retiring a service (absent from " + target.version() + ") is not supported yet"));
+        }
+        if (!reasons.isEmpty()) {
+            throw new RejectedException(RejectedException.Code.NOT_SUPPORTED, "the target version needs what this"
+                    + " version of Upshift does not do yet", reasons);
+        }
+    }
+
     /** A request that met the lock: the same request retried (same Idempotency-Key) gets its upgrade back. */
     public UpgradeRecord conflict(String holder, String idempotencyKey) {
         return upgrades.findByIdempotencyKey(idempotencyKey).orElseThrow(() -> inProgress(holder));
@@ -191,6 +239,21 @@ public class UpgradePlanner {
         return new RejectedException(RejectedException.Code.UPGRADE_IN_PROGRESS, "an upgrade is in progress",
                 List.of("upgrade " + holder + " is running: wait for it to end, or force stop it"),
                 Map.of("upgrade", holder == null ? "unknown" : holder));
+    }
+
+    /** The ConfigMaps a spec sets, as the cluster has them (absent ones map to null). */
+    private Map<String, ConfigMap> configMaps(String namespace, WorkloadSpec spec) {
+        Map<String, ConfigMap> found = new HashMap<>();
+        if (spec != null && spec.configMaps() != null) {
+            for (String name : spec.configMaps().keySet()) {
+                found.put(name, client.configMaps().inNamespace(namespace).withName(name).get());
+            }
+        }
+        return found;
+    }
+
+    private static boolean sameConfigMaps(WorkloadSpec target, WorkloadSpec current) {
+        return target.configMaps() == null || target.configMaps().equals(current.configMaps());
     }
 
     private Map<String, Deployment> deployments(String namespace) {

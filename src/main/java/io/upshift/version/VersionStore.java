@@ -1,89 +1,72 @@
 package io.upshift.version;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
-import javax.sql.DataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upshift.RejectedException;
+import io.upshift.store.Jdbc;
 
 /** Stored version configurations: one row per version, the validated config kept as JSON. */
 public class VersionStore {
 
-    private final DataSource dataSource;
+    private static final String UPDATE = "UPDATE version_config SET version = ?, document = ?, services = ?, source = ?,"
+            + " uploaded_by = ?, updated_at = ? WHERE sort_key = ?";
+    private static final String INSERT = "INSERT INTO version_config (version, document, services, source, uploaded_by,"
+            + " updated_at, sort_key, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final Jdbc jdbc;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public VersionStore(DataSource dataSource, ObjectMapper json, Clock clock) {
-        this.dataSource = dataSource;
+    public VersionStore(Jdbc jdbc, ObjectMapper json, Clock clock) {
+        this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
     }
 
-    /** Imports a new version or overwrites the stored one with the same version number. */
-    public ImportResult save(VersionConfig config, String source) {
-        String document = toJson(config);
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-        try (Connection c = dataSource.getConnection()) {
-            if (update(c, config, document, source, now) > 0) {
-                return new ImportResult(config.version(), ImportResult.OVERWRITTEN, config.services().size());
-            }
-            try {
-                insert(c, config, document, source, now);
-                return new ImportResult(config.version(), ImportResult.IMPORTED, config.services().size());
-            } catch (SQLException e) {
-                if (!isDuplicateKey(e)) {
-                    throw e;
-                }
-                // another import of the same version committed first: ours overwrites it
-                update(c, config, document, source, now);
-                return new ImportResult(config.version(), ImportResult.OVERWRITTEN, config.services().size());
-            }
+    /**
+     * Imports a new version or overwrites the stored one with the same version number, recording
+     * where it came from and who sent it ({@code uploadedBy}: the authenticated user; null for an inbox file).
+     */
+    public ImportResult save(VersionConfig config, String source, String uploadedBy) {
+        Instant now = clock.instant();
+        String key = sortKey(Version.parse(config.version()));
+        Object[] values = {config.version(), toJson(config), config.services().size(), source, uploadedBy, now, key};
+        int services = config.services().size();
+        if (jdbc.update(UPDATE, values) > 0) {
+            return new ImportResult(config.version(), ImportResult.OVERWRITTEN, services);
+        }
+        try {
+            jdbc.updateOrThrow(INSERT, append(values, now));
+            return new ImportResult(config.version(), ImportResult.IMPORTED, services);
         } catch (SQLException e) {
-            throw new IllegalStateException("could not store version configuration " + config.version(), e);
+            if (!Jdbc.isDuplicateKey(e)) {
+                throw new IllegalStateException("database: could not store version configuration " + config.version()
+                        + ": " + e.getMessage(), e);
+            }
+            // another import of the same version committed first: ours overwrites it
+            jdbc.update(UPDATE, values);
+            return new ImportResult(config.version(), ImportResult.OVERWRITTEN, services);
         }
     }
 
     public List<VersionSummary> list() {
-        String sql = "SELECT version, services, source, imported_at, updated_at FROM version_config ORDER BY sort_key DESC";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            List<VersionSummary> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(new VersionSummary(rs.getString(1), rs.getInt(2), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getObject(5, OffsetDateTime.class).toInstant()));
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not list version configurations", e);
-        }
+        return jdbc.query("SELECT version, services, source, imported_at, updated_at, uploaded_by FROM version_config"
+                + " ORDER BY sort_key DESC", VersionStore::summary);
     }
 
     public Optional<VersionConfig> find(String version) {
         if (!Version.isValid(version)) {
             return Optional.empty();
         }
-        String key = sortKey(Version.parse(version));
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT document FROM version_config WHERE sort_key = ?")) {
-            ps.setString(1, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(json.readValue(rs.getString(1), VersionConfig.class)) : Optional.empty();
-            }
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("could not read version configuration " + version, e);
-        }
+        return jdbc.one("SELECT document FROM version_config WHERE sort_key = ?", row -> row.getString(1),
+                sortKey(Version.parse(version))).map(document -> fromJson(document, version));
     }
 
     /** The stored config, or a 404 naming the version. */
@@ -96,43 +79,29 @@ public class VersionStore {
                 List.of("no version configuration \"" + version + "\" has been imported"));
     }
 
-    private int update(Connection c, VersionConfig config, String document, String source, OffsetDateTime now)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE version_config SET version = ?, document = ?, services = ?, source = ?, updated_at = ? WHERE sort_key = ?")) {
-            ps.setString(1, config.version());
-            ps.setString(2, document);
-            ps.setInt(3, config.services().size());
-            ps.setString(4, source);
-            ps.setObject(5, now);
-            ps.setString(6, sortKey(Version.parse(config.version())));
-            return ps.executeUpdate();
-        }
-    }
-
-    private void insert(Connection c, VersionConfig config, String document, String source, OffsetDateTime now)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO version_config (version, sort_key, document, services, source, imported_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, config.version());
-            ps.setString(2, sortKey(Version.parse(config.version())));
-            ps.setString(3, document);
-            ps.setInt(4, config.services().size());
-            ps.setString(5, source);
-            ps.setObject(6, now);
-            ps.setObject(7, now);
-            ps.executeUpdate();
-        }
-    }
-
-    static boolean isDuplicateKey(SQLException e) {
-        return e instanceof SQLIntegrityConstraintViolationException || "23505".equals(e.getSQLState());
-    }
-
     /** Zero-padded segments: sorts numerically as text and makes 5.1.2.4 and 5.1.2.04 the same version. */
     static String sortKey(Version v) {
         int[] s = v.segments();
         return String.format("%09d.%09d.%09d.%09d", s[0], s[1], s[2], s[3]);
+    }
+
+    private static VersionSummary summary(ResultSet row) throws SQLException {
+        return new VersionSummary(row.getString(1), row.getInt(2), row.getString(3), Jdbc.instant(row, 4), Jdbc.instant(row, 5),
+                row.getString(6));
+    }
+
+    private static Object[] append(Object[] values, Object last) {
+        Object[] out = java.util.Arrays.copyOf(values, values.length + 1);
+        out[values.length] = last;
+        return out;
+    }
+
+    private VersionConfig fromJson(String document, String version) {
+        try {
+            return json.readValue(document, VersionConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not read version configuration " + version, e);
+        }
     }
 
     private String toJson(VersionConfig config) {

@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the Camel YAML DSL validator plugin would check (it is not served here): every route file
  * matches the YAML DSL schema shipped in camel-yaml-dsl; plus the house rules: every route has an
  * explicit id, a {@code direct:} route's id is its endpoint name, ids are unique, and every
- * {@code direct:} endpoint sent to has a consumer.
+ * {@code direct:} endpoint sent to has a consumer; and the README's route table names every route,
+ * YAML and Java, and no route that is gone.
  */
 class RoutesLintTest {
 
@@ -95,6 +98,44 @@ class RoutesLintTest {
         produced.removeAll(consumed);
         assertThat(produced).as("direct: endpoints with no consumer").isEmpty();
     }
+
+    @Test
+    void theReadmeRouteTableNamesEveryRouteAndNoOther() throws IOException {
+        Set<String> routes = new TreeSet<>();
+        for (Path file : routeFiles()) {
+            for (JsonNode item : yaml.readTree(file.toFile())) {
+                String id = item.path("route").path("id").asText("");
+                if (!id.isEmpty()) {
+                    routes.add(id);
+                }
+            }
+        }
+        try (Stream<Path> java = Files.walk(Path.of("src/main/java"))) {
+            for (Path file : java.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = JAVA_ROUTE_ID.matcher(Files.readString(file));
+                while (m.find()) {
+                    routes.add(m.group(1));
+                }
+            }
+        }
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("\n## Routes\n");
+        assertThat(start).as("README has a Routes section").isPositive();
+        String table = readme.substring(start, readme.indexOf("\n## ", start + 1));
+        Set<String> named = new TreeSet<>();
+        for (String line : table.lines().filter(l -> l.startsWith("| `")).toList()) {
+            Matcher m = CODE.matcher(line.substring(0, line.indexOf(" | ", 2)));
+            while (m.find()) {
+                named.add(m.group(1));
+            }
+        }
+        assertThat(routes).as("route ids in routes/ and the Java DSL").hasSizeGreaterThan(30);
+        assertThat(named).as("the README's route table").containsAll(routes);
+        assertThat(routes).as("routes that exist").containsAll(named);
+    }
+
+    private static final Pattern JAVA_ROUTE_ID = Pattern.compile("\\.routeId\\(\"([a-z0-9-]+)\"\\)");
+    private static final Pattern CODE = Pattern.compile("`([a-z0-9-]+)`");
 
     /** {@code to:} values, {@code uri:} of to/wireTap steps, and REST {@code to:} targets. */
     private static void collectProducers(JsonNode node, Set<String> produced) {

@@ -115,7 +115,7 @@ class DeployManifestsTest {
         }
         assertThat(rules).containsOnlyKeys("platform/upshift-rollouts", "upshift/upshift-leader-election");
         // Deployments read and patched; the PodDisruptionBudgets and ResourceQuotas the pre-checks list
-        assertThat(rules.get("platform/upshift-rollouts")).hasSize(3).anySatisfy(rule -> {
+        assertThat(rules.get("platform/upshift-rollouts")).hasSize(4).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("apps");
             assertThat(rule.getResources()).containsExactly("deployments");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "patch");
@@ -127,6 +127,11 @@ class DeployManifestsTest {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getResources()).containsExactly("resourcequotas");
             assertThat(rule.getVerbs()).containsExactly("list");
+        }).anySatisfy(rule -> {
+            // a release's ConfigMaps: patched in place, created when new, deleted by the rollback of one it created
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("configmaps");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "patch", "delete");
         });
         assertThat(rules.get("upshift/upshift-leader-election")).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");

@@ -50,8 +50,9 @@ class UpgradeRequestTest extends UpshiftTestSupport {
 
     @Test
     void aLowerVersionNeedsAllowDowngrade() throws Exception {
-        post("/api/versions", "application/json",
-                "{\"version\":\"5.1.1.01\",\"services\":[{\"name\":\"auth\",\"image\":\"registry.upshift.local/dataphin/auth:5.1.1.01\"}]}".getBytes());
+        // every service of 5.1.2.02: one left out would be retired, which a release cannot ask for yet
+        post("/api/versions", "application/yaml",
+                new String(example("platform-5.1.2.02.yaml")).replace("5.1.2.02", "5.1.1.01").getBytes());
         HttpResponse<String> refused = postJson("/api/upgrades", "{\"targetVersion\":\"5.1.1.01\",\"acceptRisk\":true}");
         assertThat(refused.statusCode()).isEqualTo(422);
         assertThat(body(refused).path("reasons").get(0).asText()).contains("allowDowngrade");

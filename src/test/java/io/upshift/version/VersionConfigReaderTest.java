@@ -255,11 +255,14 @@ class VersionConfigReaderTest {
                   - name: auth
                     image: nginx:1
                     dependOn: []
-                    replicas: 3
+                    replica: 3
+                    zzz: 1
                 """)).containsExactly(
                 "top level: unknown field \"relaseNotes\" (did you mean \"releaseNotes\"?)",
                 "services[0]: unknown field \"dependOn\" (did you mean \"dependsOn\"?)",
-                "services[0]: unknown field \"replicas\"; allowed: name, image, dependsOn, deployment, namespace, container");
+                "services[0]: unknown field \"replica\" (did you mean \"replicas\"?)",
+                "services[0]: unknown field \"zzz\"; allowed: name, image, dependsOn, deployment, namespace, container,"
+                        + " kind, replicas, args, env, resources, configMaps, template, volumeClaimTemplates, jobs");
     }
 
     @Test
