@@ -33,6 +33,13 @@ const UpshiftActions = (() => {
       text: 'Takes the platform lock again and continues where the cluster stands: services already at the target are skipped.',
       done: 'Resumed.',
     },
+    'resume-verification': {
+      allowed: (u) => u.state === 'FAILED' && !rolledBack(u) && !!u.verification
+        && u.verification.services.some((s) => s.checks.some((c) => c.result === 'fail')),
+      title: 'Resume verification?',
+      text: 'Takes the platform lock again and runs every verification check again. The upgrade succeeds once they all pass.',
+      done: 'Verification resumed.',
+    },
     mark: {
       allowed: (u) => u.state === 'FORCE_STOPPED',
       title: 'Mark this upgrade',

@@ -43,6 +43,27 @@
       el('td', { text: s.minAvailable === null || s.minAvailable === undefined ? '–' : `${s.minAvailable} / ${s.replicas}` }),
       el('td', { text: s.message || '' }))));
     UpshiftActions.render(u, operator);
+    renderChecks(u);
+  }
+
+  /** What the probes measured and what the verification checks found (hidden when there is neither). */
+  function renderChecks(u) {
+    const n = (v) => Number(v).toLocaleString('en-US');
+    const measured = u.availability || [];
+    $('availability-card').hidden = !measured.length;
+    $('availability-rows').replaceChildren(...measured.map((a) => el('tr', { class: a.failed ? 'check-fail' : 'check-pass' },
+      el('td', { text: a.service }),
+      el('td', { text: n(a.probes) }),
+      el('td', { class: 'result', text: n(a.failed) }),
+      el('td', { text: a.failed ? `${n(a.longestOutageMs)} ms` : '–' }))));
+    const verified = (u.verification && u.verification.services) || [];
+    $('verification-card').hidden = !verified.length;
+    $('verification-rows').replaceChildren(...verified.flatMap((s) => s.checks.map((c) => el('tr', { class: 'check-' + c.result },
+      el('td', { text: s.service }),
+      el('td', { text: c.check }),
+      el('td', { class: 'result', text: c.result }),
+      el('td', {}, el('pre', { class: 'check-detail', text: c.detail || '' })),
+      el('td', { text: time(c.at) })))));
   }
 
   async function logs() {

@@ -6,7 +6,9 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.upshift.audit.AuditPolicy;
 import io.upshift.kubernetes.Durations;
+import io.upshift.metrics.UpgradeMetrics;
 import io.upshift.store.Jdbc;
 import io.upshift.web.Access;
 import io.upshift.web.AccessSecrets;
@@ -60,11 +62,15 @@ public class AccessConfiguration implements CamelConfiguration {
             @PropertyInject("upshift.auth.throttle.address-free-attempts") int addressFreeAttempts,
             @PropertyInject("upshift.auth.throttle.base-delay") long baseDelayMillis,
             @PropertyInject("upshift.auth.throttle.max-delay") long maxDelayMillis,
-            @PropertyInject("upshift.auth.purge-interval") String purgeInterval) {
+            @PropertyInject("upshift.auth.purge-interval") String purgeInterval,
+            @BeanInject("upgradeMetrics") UpgradeMetrics metrics, @BeanInject("auditPolicy") AuditPolicy audit) {
         Duration maxDelay = Duration.ofMillis(maxDelayMillis);
         return new LoginThrottle(clock, new LoginThrottle.Limits(freeAttempts, addressFreeAttempts,
                 Duration.ofMillis(baseDelayMillis), maxDelay),
-                new JdbcAttemptStore(jdbc, clock, maxDelay, Durations.parse(purgeInterval)));
+                new JdbcAttemptStore(jdbc, clock, maxDelay, Durations.parse(purgeInterval)), (user, address) -> {
+                    metrics.failedLogin();
+                    audit.failedLogin(user, address);
+                });
     }
 
     /** Console sessions in the shared database, so any replica serves them. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.upshift.metrics.KubernetesRequestMetrics;
 import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.RollServiceProcessor;
 import io.upshift.kubernetes.Rollouts;
@@ -124,7 +126,11 @@ public class KubernetesConfiguration implements CamelConfiguration {
         config.setRequestTimeout((int) Durations.parse(requestTimeout).toMillis());
         // Upshift retries an unreachable API itself (upshift.kubernetes.retry-*), with typed errors.
         config.setRequestRetryBackoffLimit(0);
-        KubernetesClient built = new KubernetesClientBuilder().withConfig(config).build();
+        KubernetesRequestMetrics metrics = new KubernetesRequestMetrics(
+                camelContext.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
+        KubernetesClient built = new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(KubernetesRequestMetrics.NAME, metrics))
+                .build();
         addService(camelContext, new ServiceSupport() {
             @Override
             protected void doStop() {

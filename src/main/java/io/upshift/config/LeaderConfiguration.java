@@ -7,8 +7,10 @@ import javax.sql.DataSource;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.upshift.cluster.InstanceRegistration;
+import io.upshift.cluster.Leadership;
 import io.upshift.cluster.MemberPod;
 import io.upshift.kubernetes.Durations;
 import io.upshift.upgrade.PlatformLock;
@@ -86,7 +88,12 @@ public class LeaderConfiguration implements CamelConfiguration {
                     + " HOSTNAME in a Pod); until it exists this process serves the API but never leads (outside Kubernetes, e.g."
                     + " against a standalone sandbox: upshift.leader.write-pod=true)", instanceId, namespace, labels);
         }
-        camel.addService(clusterService(client, labels));
+        // a client of its own: the cluster service closes its client when it stops (see Leadership)
+        KubernetesClient electionClient = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+        KubernetesClusterService service = clusterService(electionClient, labels);
+        camel.addService(service);
+        camel.getRegistry().bind("leadership", new Leadership(camel, service, client, namespace, leaseName + "-" + GROUP,
+                instanceId));
     }
 
     /** Registers the instance id before anything can lead or lock with it; deregistered when Camel stops. */

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.cluster.Signals;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.RolloutListener;
@@ -28,6 +29,8 @@ import io.upshift.upgrade.UpgradeIds;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.probe.AvailabilityProbes;
+import io.upshift.verify.Verifier;
 import io.upshift.upgrade.VersionDiffs;
 import io.upshift.version.VersionStore;
 import org.apache.camel.AsyncProducer;
@@ -56,9 +59,15 @@ public class UpgradeConfiguration implements CamelConfiguration {
         return new Jdbc(dataSource);
     }
 
+    /**
+     * Each change of a record also writes its events to the notifications' outbox, in the same
+     * transaction, and is counted in the upgrade metrics once committed.
+     */
     @BindToRegistry(value = "upgradeRecords", lazy = true)
-    public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json) {
-        return new UpgradeRecords(jdbc, json);
+    public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json,
+            @BeanInject("notifier") io.upshift.notify.Notifier notifier,
+            @BeanInject("upgradeMetrics") io.upshift.metrics.UpgradeMetrics metrics) {
+        return new UpgradeRecords(jdbc, json, io.upshift.store.RecordChanges.all(notifier, metrics));
     }
 
     @BindToRegistry(value = "upgradeLog", lazy = true)
@@ -119,7 +128,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("upgradeLog") UpgradeLog log, @BeanInject("platformVersion") PlatformVersion platform,
             @BeanInject("platformLease") PlatformLock lock, @BeanInject("upgradePlanner") UpgradePlanner planner,
             @BeanInject("upgradeIds") UpgradeIds ids, @BeanInject("clock") Clock clock,
-            @BeanInject("prechecker") Prechecker prechecker,
+            @BeanInject("prechecker") Prechecker prechecker, @BeanInject("signals") Signals signals,
+            @BeanInject("verifier") Verifier verifier, @BeanInject("availabilityProbes") AvailabilityProbes probes,
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
@@ -129,6 +139,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
         Reconciler reconciler = new Reconciler(records, log, platform, lock, planner, ids,
                 new Lifecycle(rollbackOnFailure, Durations.parse(startDelay)), clock, parallelism,
                 executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"), prechecker, workers);
+        reconciler.verifyWith(verifier);
+        reconciler.probeWith(probes);
         ProducerTemplate template = camel.createProducerTemplate();
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");
@@ -151,7 +163,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
                 });
             });
             return done;
-        });
+        }, signals::send);
         // a plain bean, not a Camel Service: routes calling it must not stop it when they stop
         camel.addService(new ServiceSupport() {
             @Override

@@ -45,9 +45,9 @@ public final class SchemaProblems {
                     ? "must list at least one service" : stripPath(m.getMessage());
             case "uniqueItems" -> "lists " + repeated(node) + " more than once";
             case "const" -> "must be " + quote(m.getSchemaNode()) + ", got " + quoteOrKind(node);
+            case "minimum", "maximum" -> range(field, node, m);
+            case "minProperties" -> "must name at least one check (httpGet, job)";
             case "enum" -> "must be one of " + String.join(", ", texts(m.getSchemaNode())) + ", got " + quoteOrKind(node);
-            case "minimum" -> "must be at least " + m.getSchemaNode() + ", got " + quoteOrKind(node);
-            case "maximum" -> "must be at most " + m.getSchemaNode() + ", got " + quoteOrKind(node);
             case "propertyNames" -> {
                 path.add(argument(m));
                 yield "\"" + argument(m) + "\" " + (field.equals("configMaps") ? SUBDOMAIN_RULE : CONFIG_MAP_KEY_RULE);
@@ -117,6 +117,11 @@ public final class SchemaProblems {
             case "zeroDowntime", "acceptRisk", "allowDowngrade" -> "true or false";
             case "version", "targetVersion" -> "a string such as \"5.1.2.04\"";
             case "windowMinutes" -> "a whole number of minutes";
+            case "port" -> "a port number (1-65535)";
+            case "expectStatus" -> "an HTTP status code such as 200";
+            case "attempts" -> "a whole number of attempts";
+            case "command" -> "an array of strings";
+            case "verify", "probe", "httpGet", "job" -> "an object";
             default -> "a string";
         };
     }
@@ -127,9 +132,20 @@ public final class SchemaProblems {
             case "image" -> IMAGE_RULE;
             case "name", "namespace", "container" -> LABEL_RULE;
             case "deployment" -> SUBDOMAIN_RULE;
+            case "path" -> "is not an absolute URL path such as /healthz";
+            case "timeout" -> "is not a duration such as 500ms, 5s, 2m or 1h";
             default -> null;
         };
         return rule == null ? stripPath(m.getMessage()) : quote(node) + " " + rule;
+    }
+
+    private static String range(String field, JsonNode node, ValidationMessage m) {
+        return switch (field) {
+            case "port" -> node + " is not a port (1-65535)";
+            case "expectStatus" -> node + " is not an HTTP status (100-599)";
+            default -> ("minimum".equals(m.getType()) ? "must be at least " : "must be at most ") + m.getSchemaNode()
+                    + ", got " + quoteOrKind(node);
+        };
     }
 
     private static String repeated(JsonNode array) {

@@ -15,6 +15,10 @@ public sealed interface Effect {
     record RunPrechecks() implements Effect {
     }
 
+    /** Run the checks of the VERIFYING stage; their report comes back as {@code VerificationDone}. */
+    record RunVerification() implements Effect {
+    }
+
     /** Start no further step of the phase in flight; those under way finish. */
     record HaltPhase() implements Effect {
     }

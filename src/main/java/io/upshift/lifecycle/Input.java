@@ -7,6 +7,7 @@ import io.upshift.precheck.PrecheckReport;
 import io.upshift.upgrade.Action;
 import io.upshift.upgrade.DagOutcome;
 import io.upshift.upgrade.Phase;
+import io.upshift.verify.VerificationReport;
 
 /** What makes the lifecycle reconcile an upgrade: one event of its event loop. */
 public sealed interface Input {
@@ -21,6 +22,10 @@ public sealed interface Input {
 
     /** The pre-checks of the PRECHECKING stage ran (see {@code Prechecker}). */
     record PrechecksDone(PrecheckReport report) implements Input {
+    }
+
+    /** The checks of the VERIFYING stage ran (see {@code Verifier}). */
+    record VerificationDone(VerificationReport report) implements Input {
     }
 
     /** The phase's scheduler started a service's step (generation: which run of the phase). */
@@ -47,6 +52,14 @@ public sealed interface Input {
 
     /** The window of a scheduled upgrade closed. */
     record WindowClosed(Instant at) implements Input {
+    }
+
+    /**
+     * This process is shutting down: it hands the upgrade over (lock released, another replica
+     * resumes it) once the steps in flight have finished, or at once when {@code now}. The
+     * reconciler handles it; {@link Lifecycle#decide} never sees it.
+     */
+    record HandOver(boolean now) implements Input {
     }
 
     /** One input for one upgrade: the body the event loop ({@code seda:reconcile}) takes. */

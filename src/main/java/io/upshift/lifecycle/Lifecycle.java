@@ -76,6 +76,8 @@ public final class Lifecycle {
             drive(step);
         } else if (input instanceof Input.PrechecksDone p) {
             prechecksDone(step, p);
+        } else if (input instanceof Input.VerificationDone v) {
+            verificationDone(step, v);
         } else if (input instanceof Input.ServiceStarted e) {
             serviceStarted(step, e);
         } else if (input instanceof Input.ServiceFinished e) {
@@ -118,10 +120,7 @@ public final class Lifecycle {
                     }
                 }
             }
-            case VERIFYING -> {
-                step.effect(new Effect.SetCurrentVersion(r.targetVersion()));
-                end(step, SUCCEEDED, "the platform runs " + r.targetVersion());
-            }
+            case VERIFYING -> step.effect(new Effect.RunVerification());
             case ROLLING_BACK -> {
                 if (step.seen.inFlight() == null) {
                     step.effect(new Effect.RunPhase(Phase.ROLLBACK));
@@ -161,6 +160,36 @@ public final class Lifecycle {
         step.record = step.record.running(step.now(), first, "running");
         step.log("started: " + r.mode() + ", parallelism " + r.parallelism());
         step.effect(new Effect.RunPhase(first));
+    }
+
+    /**
+     * Every check passed (or none is declared): SUCCEEDED. A failed check ends the upgrade like a
+     * failed service: rolled back with rollback-on-failure, else FAILED with the check's output
+     * (resume-verification runs the checks again).
+     */
+    private void verificationDone(Step step, Input.VerificationDone v) {
+        UpgradeRecord r = step.record;
+        if (r.state() != VERIFYING) {
+            return;
+        }
+        var report = v.report();
+        if (!report.isEmpty()) {
+            step.log(report.summary());
+            step.record = r.withVerification(report);
+        }
+        if (report.passed()) {
+            step.effect(new Effect.SetCurrentVersion(r.targetVersion()));
+            end(step, SUCCEEDED, "the platform runs " + r.targetVersion());
+            return;
+        }
+        String failure = "verification failed: " + report.failure();
+        if (rollbackOnFailure) {
+            step.log("failed: " + failure + "; rolling back the services already changed, in reverse order");
+            step.record = step.record.in(ROLLING_BACK, Phase.ROLLBACK, failure);
+            step.effect(new Effect.RunPhase(Phase.ROLLBACK));
+        } else {
+            end(step, FAILED, failure);
+        }
     }
 
     // ---- services
@@ -345,6 +374,15 @@ public final class Lifecycle {
                 step.log("resumed by " + by + ": continuing where the cluster stands; services at target are skipped");
                 step.effect(new Effect.RunPhase(first));
             }
+            case RESUME_VERIFICATION -> {
+                if (!failedVerifying(r)) {
+                    return refuse(step, a, "resume-verification applies to an upgrade that FAILED its verification"
+                            + " and was not rolled back");
+                }
+                step.record = r.verifying("verifying (resumed by " + by + ")");
+                step.log("verification resumed by " + by + ": running every check again");
+                step.effect(new Effect.RunVerification());
+            }
             case ROLLBACK -> {
                 if (!EnumSet.of(SUCCEEDED, FAILED, STOPPED, FORCE_STOPPED, MARKED_SUCCEEDED, MARKED_FAILED).contains(from)) {
                     return refuse(step, a, "rollback applies to SUCCEEDED, FAILED, STOPPED, FORCE_STOPPED and MARKED_* upgrades");
@@ -363,6 +401,13 @@ public final class Lifecycle {
         step.log("action " + a.action().path() + " by " + by + (a.note() == null || a.note().isBlank() ? ""
                 : " (" + a.note() + ")") + ": " + from + " → " + step.record.state());
         return step.decision();
+    }
+
+    /** FAILED in VERIFYING: its checks failed and nothing was rolled back. */
+    private static boolean failedVerifying(UpgradeRecord r) {
+        return r.state() == FAILED && r.verification() != null && !r.verification().passed()
+                && r.services().stream().noneMatch(s -> s.state() == ServiceState.ROLLED_BACK
+                        || s.state() == ServiceState.ROLLBACK_FAILED || s.state() == ServiceState.ROLLING_BACK);
     }
 
     private static Decision refuse(Step step, Input.Operator a, String rule) {

@@ -35,9 +35,10 @@ public class LifecycleRoutes extends EndpointRouteBuilder {
                 .routeId("lock-heartbeat")
                 .bean(RECONCILER, "heartbeat");
 
-        // on taking the lead (at start for a single replica): the upgrades a previous process left
-        // active are reconciled again, once their lock is free
-        from(master("leader:timer:resume-upgrades?repeatCount=1&delay=0"))
+        // at start, on every replica: the upgrades not ended are reconciled again once their lock is
+        // free (at once, or when their owner's lease ends); the lock decides which replica resumes
+        // each. Not the leader's job: a new leader waits a whole lease before it leads.
+        from(timer("resume-upgrades").repeatCount(1).delay(0))
                 .routeId("resume-upgrades")
                 .bean(RECONCILER, "resumeInterrupted")
                 .filter(simple("${body.size()} > 0"))

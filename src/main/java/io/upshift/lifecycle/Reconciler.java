@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.upshift.Failures;
 import io.upshift.RejectedException;
+import io.upshift.cluster.Signal;
 import io.upshift.precheck.PrecheckReport;
 import io.upshift.precheck.Prechecker;
 import io.upshift.kubernetes.ServiceStep;
@@ -41,6 +43,11 @@ import io.upshift.upgrade.UpgradePlan;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRecord;
 import io.upshift.upgrade.UpgradeRequest;
+import io.upshift.probe.AvailabilityProbes;
+import io.upshift.probe.ServiceAvailability;
+import io.upshift.upgrade.UpgradeState;
+import io.upshift.verify.VerificationReport;
+import io.upshift.verify.Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,11 +63,19 @@ public class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final long TAKEOVER_MARGIN_MS = 50;
+    private static final java.util.Set<UpgradeState> CHANGING = java.util.EnumSet.of(UpgradeState.UPGRADING,
+            UpgradeState.VERIFYING, UpgradeState.ROLLING_BACK, UpgradeState.STOPPING);
 
     /** Sends an event to the event loop without waiting. */
     @FunctionalInterface
     public interface Events {
         void send(Input.Event event);
+    }
+
+    /** Tells the other replicas (see {@code io.upshift.cluster.Signals}). */
+    @FunctionalInterface
+    public interface Signals {
+        void send(Signal.Kind kind, String upgradeId);
     }
 
     /** Runs one service step (route {@code roll-service}); the future completes when the step is done. */
@@ -81,9 +96,16 @@ public class Reconciler {
     private final ScheduledExecutorService timers;
     private final Prechecker prechecker;
     private final Executor checks;
+    private Verifier verifier;
+    private AvailabilityProbes probes;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    /** Upgrades run by another replica: a check of the lock at its lease's end (a crashed owner stops renewing it). */
+    private final Map<String, ScheduledFuture<?>> watches = new ConcurrentHashMap<>();
     private Events events;
     private Steps steps;
+    private Signals signals = (kind, id) -> { };
+    /** This process is shutting down: it hands its upgrades over and takes none. */
+    private volatile boolean draining;
 
     public Reconciler(UpgradeRecords records, UpgradeLog log, PlatformVersion platform, PlatformLock lock,
             UpgradePlanner planner, UpgradeIds ids, Lifecycle lifecycle, Clock clock, int parallelism,
@@ -103,9 +125,20 @@ public class Reconciler {
     }
 
     /** Wired by the configuration once Camel's producers exist. */
-    public void connect(Events events, Steps steps) {
+    public void connect(Events events, Steps steps, Signals signals) {
         this.events = events;
         this.steps = steps;
+        this.signals = signals;
+    }
+
+    /** The checks of the VERIFYING stage (wired by the configuration). */
+    public void verifyWith(Verifier checksAfterUpgrade) {
+        this.verifier = checksAfterUpgrade;
+    }
+
+    /** Availability measured while upgrades change the cluster (wired by the configuration). */
+    public void probeWith(AvailabilityProbes availabilityProbes) {
+        this.probes = availabilityProbes;
     }
 
     public void close() {
@@ -143,6 +176,7 @@ public class Reconciler {
                 + plan.fromVersion() + " → " + plan.targetVersion() + ", " + services.size() + " services");
         log.append(id, "mode: " + plan.mode() + " (requested " + plan.requestedMode() + "): " + plan.modeReason());
         events.send(new Input.Event(id, new Input.Start()));
+        signals.send(Signal.Kind.LOCKED, id);
         return record;
     }
 
@@ -150,7 +184,7 @@ public class Reconciler {
     public Input.Event action(String id, String action, ActionBody body, String user) {
         Action parsed = Action.ofPath(action).orElseThrow(() -> new RejectedException(RejectedException.Code.UNKNOWN_ACTION,
                 "unknown action", List.of("\"" + action + "\" is not an action; use one of stop, force-stop, mark, resume,"
-                        + " cancel, rollback")));
+                        + " resume-verification, cancel, rollback")));
         return new Input.Event(id, new Input.Operator(parsed, user, body == null ? null : body.note(),
                 body == null ? null : body.verdict()));
     }
@@ -172,9 +206,26 @@ public class Reconciler {
      * once this process holds their lock: at once, or when another instance's lease expires.
      */
     public List<String> resumeInterrupted() {
+        return resumeActive(true);
+    }
+
+    /**
+     * Another replica took this upgrade's lock, or handed the upgrade over (its lock is free): resumed
+     * here at once when the lock is free, else checked again when the owner's lease ends (kill -9).
+     */
+    public boolean watch(String id) {
+        return tryResume(id, false);
+    }
+
+    /** Every upgrade not ended, as {@link #watch} (after signals may have been missed). */
+    public List<String> watchAll() {
+        return resumeActive(false);
+    }
+
+    private List<String> resumeActive(boolean first) {
         List<String> resumed = new ArrayList<>();
         for (UpgradeRecord record : records.active()) {
-            if (tryResume(record.id(), true)) {
+            if (tryResume(record.id(), first)) {
                 resumed.add(record.id());
             }
         }
@@ -184,7 +235,7 @@ public class Reconciler {
     /** {@code first}: the start-up attempt, which also tells the upgrade's log why it waits (retries do not repeat it). */
     private boolean tryResume(String id, boolean first) {
         Optional<UpgradeRecord> record = records.find(id);
-        if (record.isEmpty() || record.get().state().isFinal() || runs.containsKey(id)) {
+        if (draining || record.isEmpty() || record.get().state().isFinal() || runs.containsKey(id)) {
             return false;
         }
         Optional<String> holder = lock.tryAcquire(PlatformLock.PLATFORM, id);
@@ -203,11 +254,14 @@ public class Reconciler {
             return false;
         }
         events.send(new Input.Event(id, new Input.Restart()));
+        signals.send(Signal.Kind.LOCKED, id);
         return true;
     }
 
+    /** One check per upgrade and lease end: a newer one replaces the one scheduled. */
     private void retryAt(long delayMillis, String id) {
-        timers.schedule(() -> {
+        ScheduledFuture<?> next = timers.schedule(() -> {
+            watches.remove(id);
             try {
                 tryResume(id, false);
             } catch (RuntimeException e) {
@@ -215,6 +269,78 @@ public class Reconciler {
                 retryAt(lock.leaseDuration().toMillis(), id);
             }
         }, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> previous = watches.put(id, next);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+    }
+
+    // ---- handover: a replica that shuts down hands its upgrades to the others
+
+    /**
+     * Called once when this process starts to shut down: it takes no upgrade any more, starts no
+     * step, and hands each upgrade it drives over (lock released, {@link Signal.Kind#RELEASED} sent)
+     * as soon as the steps in flight have finished, or when {@code timeout} has passed with steps
+     * still in flight (the replica that resumes the upgrade runs them again, skipping what is done).
+     *
+     * @return the upgrades handed over
+     */
+    public List<String> handOver(Duration timeout) throws InterruptedException {
+        draining = true;
+        watches.values().forEach(w -> w.cancel(false));
+        List<String> ids = List.copyOf(runs.keySet());
+        ids.forEach(id -> events.send(new Input.Event(id, new Input.HandOver(false))));
+        if (!awaitNoRuns(timeout)) {
+            LOG.warn("Steps still in flight after {}: handing over {} with them", timeout, runs.keySet());
+            runs.keySet().forEach(id -> events.send(new Input.Event(id, new Input.HandOver(true))));
+            awaitNoRuns(Duration.ofSeconds(5));
+        }
+        return ids;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    private boolean awaitNoRuns(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (runs) {
+            while (!runs.isEmpty()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                runs.wait(left);
+            }
+        }
+        return true;
+    }
+
+    /** On the event loop: this process stops driving the upgrade and frees its lock for the others. */
+    private void handOverNow(String id) {
+        Run run = forget(id);
+        if (run == null) {
+            return;
+        }
+        run.halt();
+        log.append(id, "Upshift instance " + lock.instanceId() + " is shutting down: it hands the upgrade over ("
+                + run.record.state() + (run.record.phase() == null ? "" : " " + run.record.phase())
+                + "); another replica resumes it");
+        if (lock.releaseOwn(PlatformLock.PLATFORM, id)) {
+            signals.send(Signal.Kind.RELEASED, id);
+        }
+        LOG.info("Upgrade {} handed over", id);
+    }
+
+    private Run forget(String id) {
+        Run forgotten = runs.remove(id);
+        if (forgotten != null) {
+            forgotten.cancelTimers();
+            synchronized (runs) {
+                runs.notifyAll();
+            }
+        }
+        return forgotten;
     }
 
     public PlatformStatus platform() {
@@ -232,6 +358,23 @@ public class Reconciler {
     public Reconciliation read(Input.Event event) {
         String id = event.upgradeId();
         Run run = runs.get(id);
+        if (event.input() instanceof Input.HandOver h) {
+            if (run != null) {
+                run.halt();
+                if (h.now() || run.execution == null) {
+                    handOverNow(id);
+                }
+            }
+            return new Reconciliation(event, null, null, null);
+        }
+        if (draining && (run == null ? !(event.input() instanceof Input.Operator) : event.input() instanceof Input.PhaseEnded
+                && ((Input.PhaseEnded) event.input()).generation() == run.generation)) {
+            // shutting down: the halted phase ended (its steps finished), or an event of an upgrade handed over
+            if (run != null) {
+                handOverNow(id);
+            }
+            return new Reconciliation(event, null, null, null);
+        }
         Integer generation = generation(event.input());
         if (generation != null && (run == null || run.generation != generation)) {
             // a step or phase of a run this process no longer drives (force stopped, lease lost, superseded)
@@ -263,7 +406,7 @@ public class Reconciler {
 
     /** Step 3: the record (changed rows only) and the log lines. */
     public Reconciliation persist(Reconciliation r) {
-        Decision d = r.decision();
+        Decision d = measured(r.decision());
         if (!d.next().equals(r.stored())) {
             records.save(r.stored(), d.next());
         }
@@ -274,7 +417,7 @@ public class Reconciler {
         if (run != null) {
             run.record = d.next();
         }
-        return r;
+        return r.with(d);
     }
 
     /** Step 4: the effects; answers the record (for a rollback: the new upgrade). */
@@ -287,8 +430,14 @@ public class Reconciler {
         }
         UpgradeRecord answer = record;
         for (Effect effect : r.decision().effects()) {
-            if (effect instanceof Effect.RunPrechecks) {
+            if (draining && (effect instanceof Effect.RunPhase || effect instanceof Effect.RunPrechecks
+                    || effect instanceof Effect.Requeue || effect instanceof Effect.WakeAt)) {
+                // shutting down: what comes next is for the replica that resumes the upgrade
+                handOverNow(id);
+            } else if (effect instanceof Effect.RunPrechecks) {
                 runPrechecks(record);
+            } else if (effect instanceof Effect.RunVerification) {
+                runVerification(run, record);
             } else if (effect instanceof Effect.RunPhase p) {
                 runPhase(run, p.phase());
             } else if (effect instanceof Effect.HaltPhase && run != null) {
@@ -307,17 +456,47 @@ public class Reconciler {
                 timers.schedule(() -> events.send(new Input.Event(id, new Input.Start())),
                         Math.max(0, Duration.between(clock.instant(), w.at()).toMillis()), TimeUnit.MILLISECONDS);
             } else if (effect instanceof Effect.Forget) {
-                Run forgotten = runs.remove(id);
-                if (forgotten != null) {
-                    forgotten.cancelTimers();
-                }
+                forget(id);
             } else if (effect instanceof Effect.TakeOverWhenFree) {
                 retryAt(lock.leaseDuration().toMillis() + TAKEOVER_MARGIN_MS, id);
             } else if (effect instanceof Effect.StartRollback s) {
                 answer = startRollback(record, s.by());
             }
         }
+        measure(record);
         return answer;
+    }
+
+    /**
+     * The services' probes run from the first change of the cluster to the end (see {@link #measured})
+     * while this process drives the upgrade; one it no longer drives (lease lost) is measured where it goes on.
+     */
+    private void measure(UpgradeRecord record) {
+        if (probes == null) {
+            return;
+        }
+        if (!runs.containsKey(record.id())) {
+            probes.stop(record.id());
+        } else if (CHANGING.contains(record.state())) {
+            probes.start(record);
+        }
+    }
+
+    /**
+     * An upgrade that ends stops its probes: their figures are stored with the final record and are
+     * the log's last lines (so whoever sees it ended sees them too).
+     */
+    private Decision measured(Decision d) {
+        if (probes == null || !d.next().state().isFinal()) {
+            return d;
+        }
+        List<ServiceAvailability> measured = probes.stop(d.next().id());
+        if (measured.isEmpty()) {
+            return d;
+        }
+        List<String> lines = new ArrayList<>(d.log());
+        measured.forEach(m -> lines.add(m.line()));
+        return new Decision(d.next().withAvailability(measured), d.effects(), lines, d.refusal());
     }
 
     // ---- effects
@@ -334,6 +513,27 @@ public class Reconciler {
             }
             events.send(new Input.Event(record.id(), new Input.PrechecksDone(report)));
         });
+    }
+
+    /**
+     * The checks run on their futures (no thread held while a request or a Job runs); their report
+     * comes back as an event. A verification already under way for this upgrade is not started twice.
+     */
+    private void runVerification(Run run, UpgradeRecord record) {
+        if (run == null || (run.verification != null && !run.verification.isDone())) {
+            return;
+        }
+        String id = record.id();
+        CompletableFuture<VerificationReport> checking;
+        try {
+            checking = verifier.verify(record, line -> log.append(id, line));
+        } catch (RuntimeException e) {
+            checking = CompletableFuture.failedFuture(e);
+        }
+        run.verification = checking;
+        checking.whenComplete((report, error) -> events.send(new Input.Event(id, new Input.VerificationDone(
+                error == null ? report : VerificationReport.unrunnable(Failures.message(Failures.unwrap(error)),
+                        clock.instant())))));
     }
 
     private Run adopt(UpgradeRecord record) {
@@ -405,7 +605,7 @@ public class Reconciler {
      */
     private boolean checkLock(UpgradeRecord record, Input.Operator op) {
         boolean needsFree = op.action() == Action.ROLLBACK || (op.action() == Action.MARK && "succeeded".equals(op.verdict()));
-        if (op.action() == Action.RESUME && record.state().isFinal()) {
+        if ((op.action() == Action.RESUME || op.action() == Action.RESUME_VERIFICATION) && record.state().isFinal()) {
             lock.tryAcquire(PlatformLock.PLATFORM, record.id()).ifPresent(holder -> {
                 throw UpgradePlanner.inProgress(holder);
             });
@@ -454,6 +654,7 @@ public class Reconciler {
         private Phase inFlight;
         private DagExecution<StepResult> execution;
         private ScheduledFuture<?> windowTimer;
+        private CompletableFuture<VerificationReport> verification;
 
         Run(UpgradeRecord record) {
             this.record = record;

@@ -80,6 +80,8 @@ public class SandboxCluster extends ServiceSupport {
     private SandboxDispatcher dispatcher;
     private KubernetesClient client;
     private SandboxDeploymentController controller;
+    private SandboxServiceProxy proxy;
+    private SandboxJobController jobs;
     private Path kubeconfig;
 
     public SandboxCluster(Settings settings, ObjectMapper yamlMapper, Clock clock) {
@@ -100,6 +102,11 @@ public class SandboxCluster extends ServiceSupport {
         controller = new SandboxDeploymentController(client, settings.readinessDelay(), settings.brokenImagePattern(),
                 clock);
         controller.start();
+        // a Job's pod runs as long as a Deployment's takes to get ready, and an image that never gets ready fails it
+        jobs = new SandboxJobController(client, settings.readinessDelay(), settings.brokenImagePattern(), clock);
+        jobs.start();
+        proxy = new SandboxServiceProxy(client);
+        dispatcher.connect(proxy, jobs);
         kubeconfig = writeKubeconfig();
         LOG.info("Sandbox cluster listening on {}; kubectl --kubeconfig {} get deployments -A", url(), kubeconfig);
     }
@@ -108,6 +115,12 @@ public class SandboxCluster extends ServiceSupport {
     protected void doStop() throws Exception {
         if (controller != null) {
             controller.close();
+        }
+        if (jobs != null) {
+            jobs.close();
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         if (client != null) {
             client.close();
@@ -199,6 +212,8 @@ public class SandboxCluster extends ServiceSupport {
                     .resource(deployment(service, namespace)).create();
             client.policy().v1().podDisruptionBudget().inNamespace(namespace)
                     .resource(disruptionBudget(service.deploymentName(), namespace)).createOr(NonDeletingOperation::update);
+            client.services().inNamespace(namespace).resource(service(service.deploymentName(), namespace))
+                    .createOr(NonDeletingOperation::update);
             client.apps().deployments().inNamespace(namespace).resource(rolledOut(created)).updateStatus();
             seeded++;
         }
@@ -246,7 +261,7 @@ public class SandboxCluster extends ServiceSupport {
 
     /** Seeded like a well-run platform: the pre-checks find a readiness probe and a disruption budget. */
     public static Probe readinessProbe() {
-        return new ProbeBuilder().withNewHttpGet().withPath("/ready").withPort(new IntOrString(8080)).endHttpGet()
+        return new ProbeBuilder().withNewHttpGet().withPath("/ready").withPort(new IntOrString(SERVICE_PORT)).endHttpGet()
                 .withPeriodSeconds(5).build();
     }
 
@@ -255,6 +270,22 @@ public class SandboxCluster extends ServiceSupport {
         return new PodDisruptionBudgetBuilder().withNewMetadata().withName(deployment).withNamespace(namespace)
                 .endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1)).withNewSelector()
                 .withMatchLabels(Map.of("app", deployment)).endSelector().endSpec().build();
+    }
+
+    /** The port every sandbox Service exposes (and the seeded readiness probes use). */
+    public static final int SERVICE_PORT = 8080;
+
+    /**
+     * A ClusterIP Service named like the Deployment, selecting its pods ({@code app=<deployment>}) on
+     * port {@value #SERVICE_PORT} ({@code http}): what the service proxy answers through.
+     */
+    public static io.fabric8.kubernetes.api.model.Service service(String deployment, String namespace) {
+        return new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withName(deployment)
+                .withNamespace(namespace).withLabels(Map.of("app", deployment)).endMetadata()
+                .withNewSpec().withType("ClusterIP").withSelector(Map.of("app", deployment))
+                .addNewPort().withName("http").withPort(SERVICE_PORT).withTargetPort(new IntOrString(SERVICE_PORT))
+                .withProtocol("TCP").endPort()
+                .endSpec().build();
     }
 
     private Deployment rolledOut(Deployment d) {

@@ -3,6 +3,8 @@ package io.upshift.sandbox;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +25,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 /**
  * The CRUD dispatcher plus the API discovery documents kubectl reads before anything else
  * ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/apps/v1}); the CRUD dispatcher alone
- * answers those paths with object lists, so kubectl would find no resource types.
+ * answers those paths with object lists, so kubectl would find no resource types. Once the cluster
+ * is up it also answers what no CRUD store holds: the service proxy ({@link SandboxServiceProxy})
+ * and the logs of Jobs' pods ({@link SandboxJobController}).
  */
 class SandboxDispatcher extends KubernetesCrudDispatcher {
 
@@ -31,8 +35,13 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     /** The mock server records every request it receives; the sandbox keeps at most the latest this many. */
     static final int MAX_RECORDED = 20_000;
+    private static final Pattern POD_LOG = Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/]+)/log(\\?.*)?");
+    private static final Pattern TAIL_LINES = Pattern.compile("[?&]tailLines=(\\d+)");
 
     private final ObjectMapper json = new ObjectMapper();
+    private volatile SandboxServiceProxy proxy;
+    private volatile SandboxJobController jobs;
+
     private final MockWebServer recorder;
     private final AtomicInteger recorded = new AtomicInteger();
     private final int maxRecorded;
@@ -51,6 +60,12 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
         recorded.addAndGet(-count);
     }
 
+    /** Called once the cluster's client runs: the proxy and the pod logs read its caches. */
+    void connect(SandboxServiceProxy serviceProxy, SandboxJobController jobController) {
+        this.proxy = serviceProxy;
+        this.jobs = jobController;
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         if (recorded.incrementAndGet() > maxRecorded) { // recorded before dispatch: drop the oldest
@@ -62,17 +77,25 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
                 Thread.currentThread().interrupt();
             }
         }
+        String requested = request.getPath() == null ? "" : request.getPath();
+        SandboxServiceProxy serviceProxy = proxy;
+        if (serviceProxy != null) {
+            var answer = serviceProxy.answer(requested);
+            if (answer.isPresent()) {
+                return new MockResponse().setResponseCode(answer.get().status())
+                        .setHeader("Content-Type", "text/plain; charset=utf-8").setBody(answer.get().body());
+            }
+        }
         if ("GET".equals(request.getMethod())) {
+            MockResponse log = podLog(requested);
+            if (log != null) {
+                return log;
+            }
             String path = request.getPath();
             int query = path.indexOf('?');
             Object document = discovery(query < 0 ? path : path.substring(0, query));
             if (document != null) {
-                try {
-                    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
-                            .setBody(json.writeValueAsString(document));
-                } catch (JsonProcessingException e) {
-                    return new MockResponse().setResponseCode(500).setBody(e.getMessage());
-                }
+                return document(200, document);
             }
             String resource = query < 0 ? path : path.substring(0, query);
             if (DeploymentTable.wanted(request.getHeader("Accept")) && resource.matches(DEPLOYMENTS)
@@ -81,6 +104,37 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
             }
         }
         return super.dispatch(request);
+    }
+
+    private MockResponse document(int status, Object document) {
+        try {
+            return new MockResponse().setResponseCode(status).setHeader("Content-Type", "application/json")
+                    .setBody(json.writeValueAsString(document));
+        } catch (JsonProcessingException e) {
+            return new MockResponse().setResponseCode(500).setBody(e.getMessage());
+        }
+    }
+
+    /** A Job pod's log ({@code tailLines} honoured), 404 for a pod that ran no Job here; null: not a log path. */
+    private MockResponse podLog(String path) {
+        Matcher m = POD_LOG.matcher(path);
+        SandboxJobController jobController = jobs;
+        if (!m.matches() || jobController == null) {
+            return null;
+        }
+        var log = jobController.log(m.group(1), m.group(2));
+        if (log.isEmpty()) {
+            return document(404, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure")
+                    .withReason("NotFound").withCode(404).withMessage("pods \"" + m.group(2) + "\" not found").build());
+        }
+        String text = log.get();
+        Matcher tail = TAIL_LINES.matcher(m.group(3) == null ? "" : m.group(3));
+        if (tail.find()) {
+            List<String> lines = text.lines().toList();
+            int n = Math.min(lines.size(), Integer.parseInt(tail.group(1)));
+            text = lines.subList(lines.size() - n, lines.size()).stream().map(l -> l + "\n").reduce("", String::concat);
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(text);
     }
 
     /** The stored Deployment(s) as the Table kubectl asked for; errors pass through as they are. */
@@ -104,11 +158,13 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
         return switch (path) {
             case "/api", "/api/" -> new APIVersionsBuilder().withVersions("v1").build();
             case "/apis", "/apis/" -> new APIGroupListBuilder()
-                    .withGroups(group("apps"), group("coordination.k8s.io"), group("rbac.authorization.k8s.io"), group("policy"))
+                    .withGroups(group("apps"), group("coordination.k8s.io"), group("rbac.authorization.k8s.io"), group("policy"),
+                            group("batch"))
                     .build();
             case "/api/v1" -> new APIResourceListBuilder().withGroupVersion("v1")
                     .withResources(resource("namespaces", "Namespace", false, "ns"),
-                            resource("pods", "Pod", true, "po"), resource("services", "Service", true, "svc"),
+                            resource("pods", "Pod", true, "po"), subresource("pods/log", "Pod"),
+                            resource("services", "Service", true, "svc"), subresource("services/proxy", "ServiceProxyOptions"),
                             resource("configmaps", "ConfigMap", true, "cm"), resource("secrets", "Secret", true),
                             resource("serviceaccounts", "ServiceAccount", true, "sa"),
                             resource("events", "Event", true, "ev"))
@@ -127,6 +183,8 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
                     .withGroupVersion("rbac.authorization.k8s.io/v1")
                     .withResources(resource("roles", "Role", true), resource("rolebindings", "RoleBinding", true))
                     .build();
+            case "/apis/batch/v1" -> new APIResourceListBuilder().withGroupVersion("batch/v1")
+                    .withResources(resource("jobs", "Job", true), subresource("jobs/status", "Job")).build();
             case "/apis/policy/v1" -> new APIResourceListBuilder().withGroupVersion("policy/v1")
                     .withResources(resource("poddisruptionbudgets", "PodDisruptionBudget", true, "pdb")).build();
             default -> null;

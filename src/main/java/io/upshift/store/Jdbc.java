@@ -88,6 +88,26 @@ public final class Jdbc {
         });
     }
 
+    /** Runs an INSERT into a table whose key column {@code id} the database generates; returns that key. */
+    public long insert(String sql, Object... parameters) {
+        try {
+            return withConnection(c -> {
+                try (PreparedStatement ps = c.prepareStatement(sql, new String[] {"id"})) {
+                    bind(ps, parameters);
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        if (!keys.next()) {
+                            throw new SQLException("no generated key");
+                        }
+                        return keys.getLong(1);
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure(sql, e);
+        }
+    }
+
     /** One statement run for each parameter list, as one JDBC batch. */
     public void batch(String sql, List<Object[]> rows) {
         if (rows.isEmpty()) {

@@ -26,10 +26,17 @@ public class UpgradeRecords {
 
     private final Jdbc jdbc;
     private final ObjectMapper json;
+    private final RecordChanges changes;
 
     public UpgradeRecords(Jdbc jdbc, ObjectMapper json) {
+        this(jdbc, json, RecordChanges.NONE);
+    }
+
+    /** {@code changes} hears of each create and save inside its transaction (the notifications' outbox). */
+    public UpgradeRecords(Jdbc jdbc, ObjectMapper json, RecordChanges changes) {
         this.jdbc = jdbc;
         this.json = json;
+        this.changes = changes;
     }
 
     public void create(UpgradeRecord record, String idempotencyKey) {
@@ -42,8 +49,8 @@ public class UpgradeRecords {
                 rows.add(new Object[] {record.id(), rows.size(), s.name(), write(s)});
             }
             tx.batch("INSERT INTO upgrade_service (upgrade_id, position, name, document) VALUES (?, ?, ?, ?)", rows);
-            return null;
-        });
+            return changes.stored(tx, null, record);
+        }).run();
     }
 
     /** Stores {@code after} over {@code before}: the record's row, and the rows of the services that changed. */
@@ -58,8 +65,8 @@ public class UpgradeRecords {
                 }
             }
             tx.batch("UPDATE upgrade_service SET document = ? WHERE upgrade_id = ? AND name = ?", changed);
-            return null;
-        });
+            return changes.stored(tx, before, after);
+        }).run();
     }
 
     public Optional<UpgradeRecord> find(String id) {

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /** What an operator can do to an upgrade: {@code POST /api/upgrades/{id}/<path>}. */
 public enum Action {
-    STOP("stop"), FORCE_STOP("force-stop"), MARK("mark"), RESUME("resume"), CANCEL("cancel"), ROLLBACK("rollback");
+    STOP("stop"), FORCE_STOP("force-stop"), MARK("mark"), RESUME("resume"), CANCEL("cancel"), ROLLBACK("rollback"),
+    RESUME_VERIFICATION("resume-verification");
 
     private final String path;
 

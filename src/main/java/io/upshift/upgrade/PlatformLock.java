@@ -77,6 +77,15 @@ public class PlatformLock {
     }
 
     /**
+     * Releases {@code key} when {@code holder} holds it on this instance: a replica handing its
+     * upgrade over never frees a lease another replica has taken since.
+     */
+    public boolean releaseOwn(String key, String holder) {
+        return jdbc.update("DELETE FROM platform_lock WHERE lock_key = ? AND holder = ? AND owner_instance = ?",
+                key, holder, instanceId) == 1;
+    }
+
+    /**
      * Renews the lease of {@code holder} on this instance for another lease duration.
      *
      * @throws LockLostException when the lease was taken over or released

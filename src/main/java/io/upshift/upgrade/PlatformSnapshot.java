@@ -81,6 +81,6 @@ public class PlatformSnapshot {
         return new ServiceSpec(s.name(), c.getImage(), s.dependsOn(), s.deployment(), s.namespace(), s.container(),
                 s.kind(), env.isEmpty() ? null : env, resources, DeploymentRules.desiredReplicas(d),
                 c.getArgs() == null || c.getArgs().isEmpty() ? null : c.getArgs(), null, null, s.volumeClaimTemplates(),
-                null);
+                null, null, null);
     }
 }

@@ -10,6 +10,8 @@ import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.upshift.precheck.PrecheckReport;
+import io.upshift.probe.ServiceAvailability;
+import io.upshift.verify.VerificationReport;
 import io.upshift.version.DependencyGraph;
 
 /**
@@ -19,18 +21,32 @@ import io.upshift.version.DependencyGraph;
  * running after its window closed; {@code rollbackOf} / {@code rolledBackBy} link a rollback and
  * the upgrade it undoes; {@code actions} lists what operators did to it, oldest first;
  * {@code prechecks} is the report of the {@code PRECHECKING} stage and {@code acceptWarnings} whether
- * the request accepted its warnings.
+ * the request accepted its warnings; {@code verification} holds the checks of the {@code VERIFYING}
+ * stage, per service; {@code availability} what the services' probes measured while it ran.
  */
 public record UpgradeRecord(String id, String fromVersion, String targetVersion, UpgradeMode requestedMode,
         UpgradeMode mode, String modeReason, UpgradeState state, Phase phase, String trigger, String requestedBy,
         Instant createdAt, Instant startedAt, Instant finishedAt, Progress progress, List<ServiceProgress> services,
         String message, Instant windowEndsAt, boolean overran, int parallelism, String rollbackOf,
-        String rolledBackBy, List<ActionEntry> actions, PrecheckReport prechecks, boolean acceptWarnings) {
+        String rolledBackBy, List<ActionEntry> actions, PrecheckReport prechecks, boolean acceptWarnings,
+        VerificationReport verification, List<ServiceAvailability> availability) {
 
     public UpgradeRecord {
         services = services == null ? List.of() : List.copyOf(services);
         actions = actions == null ? List.of() : List.copyOf(actions);
+        availability = availability == null ? List.of() : List.copyOf(availability);
         progress = progressOf(services);
+    }
+
+    /** A record without verification results (as every record was before the VERIFYING stage checked anything). */
+    public UpgradeRecord(String id, String fromVersion, String targetVersion, UpgradeMode requestedMode,
+            UpgradeMode mode, String modeReason, UpgradeState state, Phase phase, String trigger, String requestedBy,
+            Instant createdAt, Instant startedAt, Instant finishedAt, Progress progress, List<ServiceProgress> services,
+            String message, Instant windowEndsAt, boolean overran, int parallelism, String rollbackOf,
+            String rolledBackBy, List<ActionEntry> actions, PrecheckReport prechecks, boolean acceptWarnings) {
+        this(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase, trigger, requestedBy,
+                createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt, overran, parallelism,
+                rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, null, List.of());
     }
 
     /** A newly accepted upgrade: PENDING, nothing done. */
@@ -46,14 +62,14 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
     public UpgradeRecord in(UpgradeState newState, Phase newPhase, String newMessage) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, newPhase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, newMessage, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
     }
 
     /** Starts running (again, after a resume: no longer finished). */
     public UpgradeRecord running(Instant at, Phase newPhase, String newMessage) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.UPGRADING,
                 newPhase, trigger, requestedBy, createdAt, startedAt == null ? at : startedAt, null, progress, services,
-                newMessage, windowEndsAt, overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
+                newMessage, windowEndsAt, overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
     }
 
     /** Ends in a final state; a service never started is marked so, with the image it still runs. */
@@ -66,7 +82,7 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
         }
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, null,
                 trigger, requestedBy, createdAt, startedAt, at, progress, closed, newMessage, windowEndsAt, late,
-                parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
+                parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
     }
 
     public UpgradeRecord withMessage(String newMessage) {
@@ -76,7 +92,7 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
     public UpgradeRecord withServices(List<ServiceProgress> newServices) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, newServices, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
     }
 
     /** The record with one service's line replaced. */
@@ -98,19 +114,39 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
         more.add(entry);
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, more, prechecks, acceptWarnings);
+                overran, parallelism, rollbackOf, rolledBackBy, more, prechecks, acceptWarnings, verification, availability);
     }
 
     public UpgradeRecord withPrechecks(PrecheckReport report) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, report, acceptWarnings);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, report, acceptWarnings, verification, availability);
+    }
+
+    public UpgradeRecord withVerification(VerificationReport report) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, report, availability);
+    }
+
+    public UpgradeRecord withAvailability(List<ServiceAvailability> measured) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification,
+                measured);
+    }
+
+    /** Verifying (again, after resume-verification: no longer finished). */
+    public UpgradeRecord verifying(String newMessage) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.VERIFYING,
+                null, trigger, requestedBy, createdAt, startedAt, null, progress, services, newMessage, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
     }
 
     public UpgradeRecord withRolledBackBy(String rollbackId) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rollbackId, actions, prechecks, acceptWarnings);
+                overran, parallelism, rollbackOf, rollbackId, actions, prechecks, acceptWarnings, verification, availability);
     }
 
     public Optional<ServiceProgress> service(String name) {

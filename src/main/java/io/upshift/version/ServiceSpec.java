@@ -16,6 +16,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code kind} (Deployment when absent), {@code env}, {@code resources}, {@code replicas},
  * {@code args}, {@code configMaps} (name → data), {@code template} (to create a new service),
  * {@code volumeClaimTemplates} (StatefulSets) and {@code jobs} (run before the service changes).
+ * {@code verify} (checks after the upgrade) and {@code probe} (availability measured during it)
+ * are optional.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceSpec(String name, String image, List<String> dependsOn, String deployment, String namespace,
@@ -23,7 +25,9 @@ public record ServiceSpec(String name, String image, List<String> dependsOn, Str
         // release fields (issue 13)
         WorkloadKind kind, Map<String, EnvValue> env, Resources resources, Integer replicas, List<String> args,
         Map<String, Map<String, String>> configMaps, ServiceTemplate template, List<VolumeClaim> volumeClaimTemplates,
-        Jobs jobs) {
+        Jobs jobs,
+        // verification and availability (issue 12)
+        VerifySpec verify, ProbeSpec probe) {
 
     public ServiceSpec {
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
@@ -37,7 +41,7 @@ public record ServiceSpec(String name, String image, List<String> dependsOn, Str
     public ServiceSpec(String name, String image, List<String> dependsOn, String deployment, String namespace,
             String container) {
         this(name, image, dependsOn, deployment, namespace, container, null, null, null, null, null, null, null, null,
-                null);
+                null, null, null);
     }
 
     @JsonIgnore

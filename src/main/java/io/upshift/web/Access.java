@@ -426,8 +426,13 @@ public class Access {
                         throttle.succeeded(name, address);
                         return null;
                     }, false))
-                    .onFailure(e -> LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name),
-                            address, inARow));
+                    .onFailure(e -> {
+                        LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name), address, inARow);
+                        checks.executeBlocking(() -> {
+                            throttle.rejected(name, address); // the metrics and the audit trail (JDBC)
+                            return null;
+                        }, false);
+                    });
         });
     }
 

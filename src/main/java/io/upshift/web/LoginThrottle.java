@@ -27,16 +27,24 @@ public class LoginThrottle {
     private final Clock clock;
     private final Limits limits;
     private final AttemptStore attempts;
+    private final FailedLogins listener;
 
-    public LoginThrottle(Clock clock, Limits limits, AttemptStore attempts) {
+    /** Told of every failed login (password or API token): the metrics and the audit trail. */
+    @FunctionalInterface
+    public interface FailedLogins {
+        void failed(String user, String address);
+    }
+
+    public LoginThrottle(Clock clock, Limits limits, AttemptStore attempts, FailedLogins listener) {
         this.clock = clock;
         this.limits = limits;
         this.attempts = attempts;
+        this.listener = listener;
     }
 
-    /** Counts kept in this process only. */
+    /** Counts kept in this process only, failures told to no one. */
     public LoginThrottle(Clock clock, Limits limits) {
-        this(clock, limits, AttemptStore.inMemory());
+        this(clock, limits, AttemptStore.inMemory(), (user, address) -> { });
     }
 
     /**
@@ -69,8 +77,14 @@ public class LoginThrottle {
      * (API tokens); answers the pair's attempts in a row.
      */
     public int failed(String user, String address) {
+        listener.failed(user, address);
         count(user, address, clock.instant());
         return count(user, address);
+    }
+
+    /** An attempt counted by {@link #attempt} turned out wrong: tells the listener (it was counted already). */
+    public void rejected(String user, String address) {
+        listener.failed(user, address);
     }
 
     /** The attempt was right: the pair starts afresh, and the address gets its attempt back. */

@@ -225,6 +225,11 @@ class CliTest extends UpshiftTestSupport {
         assertThat(plain.exitValue()).isZero();
         assertThat(json.readTree(listed).isArray()).isTrue();
 
+        // gateway takes 3 s to become ready, so the follower draws the upgrade more than once
+        kubernetes().apps().deployments().inNamespace("platform").withName("gateway").edit(d -> {
+            d.getMetadata().getAnnotations().put("upshift.io/readiness-delay", "3s");
+            return d;
+        });
         // script(1) gives the command a pseudo-terminal; -e passes its exit code on
         Process tty = launcher(List.of("script", "-qec",
                 "bin/upshift --interval 50 upgrade --to 5.1.2.06 --accept-risk --follow", "/dev/null"));

@@ -21,6 +21,9 @@ import io.upshift.upgrade.ServiceState;
 import io.upshift.upgrade.UpgradeMode;
 import io.upshift.upgrade.UpgradeRecord;
 import io.upshift.upgrade.UpgradeState;
+import io.upshift.verify.CheckResult;
+import io.upshift.verify.ServiceChecks;
+import io.upshift.verify.VerificationReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,6 +43,10 @@ class LifecycleTest {
             "b: no room for 1 surge pod");
     private static final Check CHECK_WARNED = Check.notPassed("readiness-probe", Check.Severity.WARN, "c",
             "c: 1 of 1 containers have no readiness probe");
+    private static final ServiceChecks VERIFIED = new ServiceChecks("a", List.of(new CheckResult(
+            "httpGet /healthz on port 8080", CheckResult.PASS, "answered 200", NOW)));
+    private static final ServiceChecks VERIFY_FAILED = new ServiceChecks("b", List.of(new CheckResult(
+            "job registry/smoke:1", CheckResult.FAIL, "Job verify-b-1 failed: BackoffLimitExceeded", NOW)));
     private final Lifecycle lifecycle = new Lifecycle(true, Duration.ZERO);
 
     @ParameterizedTest(name = "{0} {1} + {2} → {3} {4}")
@@ -84,7 +91,14 @@ class LifecycleTest {
             UPGRADING D     | PENDING RUNNING SCALED_DOWN   | restart          | UPGRADING     | RunPhase
             UPGRADING D-up  | SUCCEEDED RUNNING SCALED_DOWN | window-closed    | UPGRADING     |
             UPGRADING D-up  | SUCCEEDED RUNNING SCALED_DOWN | phase-ok         | VERIFYING     | Requeue
-            VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | restart          | SUCCEEDED     | SetCurrentVersion ReleaseLock Forget
+            VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | restart          | VERIFYING     | RunVerification
+            VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | verified         | SUCCEEDED     | SetCurrentVersion ReleaseLock Forget
+            VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | nothing-to-verify | SUCCEEDED    | SetCurrentVersion ReleaseLock Forget
+            VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | verify-failed    | ROLLING_BACK  | RunPhase
+            VERIFYING D     | SUCCEEDED SUCCEEDED SUCCEEDED | verify-failed    | ROLLING_BACK  | RunPhase
+            VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | force-stop       | FORCE_STOPPED | HaltPhase ReleaseLock Forget Snapshot
+            VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | resume-verification | refused    |
+            UPGRADING Z     | SUCCEEDED RUNNING PENDING     | verified         | UPGRADING     |
             VERIFYING Z     | SUCCEEDED SUCCEEDED SUCCEEDED | stop             | refused       |
             ROLLING_BACK Z  | SUCCEEDED ROLLING_BACK NOT_STARTED | finished    | ROLLING_BACK  |
             ROLLING_BACK Z  | SUCCEEDED ROLLING_BACK NOT_STARTED | failed      | ROLLING_BACK  |
@@ -115,6 +129,8 @@ class LifecycleTest {
             SUCCEEDED Z     | SUCCEEDED SUCCEEDED SUCCEEDED | cancel           | refused       |
             SUCCEEDED Z     | SUCCEEDED SUCCEEDED SUCCEEDED | mark-succeeded   | refused       |
             FAILED Z        | SUCCEEDED FAILED NOT_STARTED  | resume           | UPGRADING     | RunPhase
+            FAILED Z        | SUCCEEDED FAILED NOT_STARTED  | resume-verification | refused    |
+            SUCCEEDED Z     | SUCCEEDED SUCCEEDED SUCCEEDED | resume-verification | refused    |
             FAILED Z        | SUCCEEDED FAILED NOT_STARTED  | rollback         | FAILED        | StartRollback
             FAILED Z        | ROLLED_BACK ROLLBACK_FAILED NOT_STARTED | resume | refused       |
             STOPPED Z       | SUCCEEDED SUCCEEDED NOT_STARTED | resume         | UPGRADING     | RunPhase
@@ -307,6 +323,37 @@ class LifecycleTest {
         assertThat(resume.refusal().reasons().get(0)).contains("failed its pre-checks before any change");
     }
 
+    @Test
+    void aFailedVerificationEndsFailedWithTheCheckAndResumeVerificationRunsItAgain() {
+        Lifecycle noRollback = new Lifecycle(false, Duration.ZERO);
+        UpgradeRecord verifying = record("VERIFYING Z", "SUCCEEDED SUCCEEDED SUCCEEDED");
+        Decision failed = noRollback.decide(verifying, new Observed(null, NOW),
+                new Input.VerificationDone(new VerificationReport(List.of(VERIFIED, VERIFY_FAILED), NOW)));
+        assertThat(failed.next().state()).isEqualTo(UpgradeState.FAILED);
+        assertThat(failed.next().message()).isEqualTo(
+                "verification failed: b: job registry/smoke:1: Job verify-b-1 failed: BackoffLimitExceeded");
+        assertThat(failed.next().verification().services()).containsExactly(VERIFIED, VERIFY_FAILED);
+        assertThat(failed.log()).contains("verification: 2 checks on 2 services, 1 passed, 1 failed");
+        assertThat(failed.effects()).doesNotHaveAnyElementsOfTypes(Effect.SetCurrentVersion.class);
+
+        Decision resumed = noRollback.decide(failed.next(), new Observed(null, NOW),
+                new Input.Operator(Action.RESUME_VERIFICATION, "ops", null, null));
+        assertThat(resumed.refused()).isFalse();
+        assertThat(resumed.next().state()).isEqualTo(UpgradeState.VERIFYING);
+        assertThat(resumed.next().finishedAt()).isNull();
+        assertThat(resumed.effects()).containsExactly(new Effect.RunVerification());
+        assertThat(resumed.next().actions()).last().satisfies(a -> {
+            assertThat(a.action()).isEqualTo("resume-verification");
+            assertThat(a.fromState()).isEqualTo(UpgradeState.FAILED);
+            assertThat(a.toState()).isEqualTo(UpgradeState.VERIFYING);
+        });
+
+        Decision rolledBack = lifecycle.decide(verifying, new Observed(null, NOW),
+                new Input.VerificationDone(new VerificationReport(List.of(VERIFY_FAILED), NOW)));
+        assertThat(rolledBack.next().state()).isEqualTo(UpgradeState.ROLLING_BACK);
+        assertThat(rolledBack.next().message()).startsWith("verification failed: b: job registry/smoke:1");
+    }
+
     // ---- fixtures
 
     private static UpgradeRecord record(String stateAndMode, String services) {
@@ -352,6 +399,9 @@ class LifecycleTest {
     private static Input input(String name, Phase phase) {
         return switch (name) {
             case "restart" -> new Input.Restart();
+            case "verified" -> new Input.VerificationDone(new VerificationReport(List.of(VERIFIED), NOW));
+            case "nothing-to-verify" -> new Input.VerificationDone(new VerificationReport(List.of(), NOW));
+            case "verify-failed" -> new Input.VerificationDone(new VerificationReport(List.of(VERIFY_FAILED), NOW));
             case "checks-passed" -> new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED)));
             case "checks-failed" -> new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_FAILED)));
             case "checks-warned" -> new Input.PrechecksDone(new PrecheckReport(List.of(CHECK_PASSED, CHECK_WARNED)));

@@ -105,6 +105,21 @@ class DeployManifestsTest {
         });
     }
 
+    /** On SIGTERM the handover, then Camel's graceful shutdown: both must end before Kubernetes sends SIGKILL. */
+    @Test
+    void theGracePeriodCoversTheHandoverAndCamelsShutdown() throws Exception {
+        java.util.Properties settings = new java.util.Properties();
+        try (var in = Files.newInputStream(Path.of("application.properties"))) {
+            settings.load(in);
+        }
+        long handover = io.upshift.kubernetes.Durations.parse(settings.getProperty("upshift.shutdown.handover-timeout"))
+                .toSeconds();
+        long shutdown = Long.parseLong(settings.getProperty("camel.main.shutdown-timeout").trim());
+        long grace = only(Deployment.class).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+        assertThat(grace).as("terminationGracePeriodSeconds against handover %ss + shutdown %ss", handover, shutdown)
+                .isGreaterThanOrEqualTo(handover + shutdown + 5);
+    }
+
     @Test
     void theRolesGrantTheRolloutsAndTheLeaseAndNothingMore() throws Exception {
         Map<String, List<PolicyRule>> rules = new java.util.TreeMap<>();
@@ -115,7 +130,24 @@ class DeployManifestsTest {
         }
         assertThat(rules).containsOnlyKeys("platform/upshift-rollouts", "upshift/upshift-leader-election");
         // Deployments read and patched; the PodDisruptionBudgets and ResourceQuotas the pre-checks list
-        assertThat(rules.get("platform/upshift-rollouts")).hasSize(4).anySatisfy(rule -> {
+        // and for verification and the probes: the service proxy, Jobs (watched by name), their pod's log
+        assertThat(rules.get("platform/upshift-rollouts")).hasSize(8).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("services/proxy");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("batch");
+            assertThat(rule.getResources()).containsExactly("jobs");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "get", "watch", "delete");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("pods");
+            assertThat(rule.getVerbs()).containsExactly("list");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("pods/log");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        }).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("apps");
             assertThat(rule.getResources()).containsExactly("deployments");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "patch");

@@ -101,4 +101,23 @@ class KubectlTest {
                 "jsonpath={.spec.template.spec.containers[0].image}");
         assertThat(image.output()).isEqualTo("registry.upshift.local/dataphin/web-console:5.1.2.04");
     }
+
+    @Test
+    void getServicesAndJobsListsThem() throws Exception {
+        try (KubernetesClient client = Sandbox.client(sandbox)) {
+            client.batch().v1().jobs().inNamespace("platform").resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
+                    .withNewMetadata().withName("kubectl-smoke").endMetadata().withNewSpec().withBackoffLimit(0)
+                    .withNewTemplate().withNewSpec().withRestartPolicy("Never").addNewContainer().withName("check")
+                    .withImage("registry.upshift.local/smoke:1").endContainer().endSpec().endTemplate().endSpec()
+                    .build()).create();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> client.batch().v1()
+                    .jobs().inNamespace("platform").withName("kubectl-smoke").get().getStatus().getSucceeded() != null);
+        }
+        Result r = kubectl("get", "services,jobs", "-n", "platform");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("service/gateway", "service/web-console", "job.batch/kubectl-smoke");
+        Result log = kubectl("logs", "kubectl-smoke-1", "-n", "platform");
+        assertThat(log.exit()).as(log.output()).isZero();
+        assertThat(log.output()).contains("registry.upshift.local/smoke:1", "exit code 0");
+    }
 }

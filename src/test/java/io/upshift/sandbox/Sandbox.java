@@ -37,7 +37,7 @@ public final class Sandbox {
         return new KubernetesClientBuilder().withConfig(sandbox.clientConfig()).build();
     }
 
-    /** Creates a Deployment (25%/25% strategy, readiness probes and a PodDisruptionBudget, like the seed) and waits until the controller rolled it out. */
+    /** Creates a Deployment (25%/25% strategy, readiness probes, a PodDisruptionBudget and a Service, like the seed) and waits until the controller rolled it out. */
     public static Deployment create(KubernetesClient client, String name, int replicas, String container, String image,
             Integer progressDeadlineSeconds) {
         Map<String, String> labels = Map.of("app", name);
@@ -58,6 +58,7 @@ public final class Sandbox {
         client.apps().deployments().inNamespace(NS).resource(d).create();
         client.policy().v1().podDisruptionBudget().inNamespace(NS).resource(SandboxCluster.disruptionBudget(name, NS))
                 .createOr(NonDeletingOperation::update);
+        client.services().inNamespace(NS).resource(SandboxCluster.service(name, NS)).createOr(NonDeletingOperation::update);
         await().atMost(Duration.ofSeconds(10)).until(() -> DeploymentRules.rolledOut(get(client, name)));
         return get(client, name);
     }

@@ -16,7 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Statements run through {@link Jdbc}, the stores' one helper: it binds instants as UTC, closes what
  * it opens and names what failed. Only the classes below handle JDBC themselves, each for a reason
  * a store does not have: the database health check (a connection's validity, no statement),
- * migration at start, and the connection provider Quartz's job store asks for.
+ * migration at start, the connection provider Quartz's job store asks for, the replicas' signals
+ * (one connection of its own held open for PostgreSQL's {@code LISTEN}, outside the pool), and the
+ * data folder (an older embedded database gets its generated password before any pool exists).
  */
 class StoreBoundaryTest {
 
@@ -25,7 +27,9 @@ class StoreBoundaryTest {
             Path.of("io/upshift/store/Jdbc.java"),
             Path.of("io/upshift/config/HealthConfiguration.java"),
             Path.of("io/upshift/config/StorageConfiguration.java"),
-            Path.of("io/upshift/schedule/DataSourceConnectionProvider.java"));
+            Path.of("io/upshift/schedule/DataSourceConnectionProvider.java"),
+            Path.of("io/upshift/cluster/Signals.java"),
+            Path.of("io/upshift/config/DataFolder.java"));
     private static final List<String> RAW_JDBC = List.of("PreparedStatement", "createStatement(", ".getConnection()");
 
     @Test

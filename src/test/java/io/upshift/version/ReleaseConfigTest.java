@@ -102,7 +102,7 @@ class ReleaseConfigTest {
         VersionConfig running = new VersionConfig("5.1.2.02", List.of(
                 new ServiceSpec("search", "registry.upshift.local/search:1", List.of(), null, null, null,
                         WorkloadKind.STATEFUL_SET, null, null, 3, null, null, null,
-                        List.of(new VolumeClaim("data", "10Gi", List.of("ReadWriteOnce"), null)), null),
+                        List.of(new VolumeClaim("data", "10Gi", List.of("ReadWriteOnce"), null)), null, null, null),
                 new ServiceSpec("auth", "registry.upshift.local/auth:1", List.of(), null, null, null)), null, null);
 
         assertThat(rejected(searchAndAuth("20Gi", "kind: StatefulSet"), running)).containsExactly(

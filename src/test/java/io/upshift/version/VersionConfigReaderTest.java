@@ -262,7 +262,7 @@ class VersionConfigReaderTest {
                 "services[0]: unknown field \"dependOn\" (did you mean \"dependsOn\"?)",
                 "services[0]: unknown field \"replica\" (did you mean \"replicas\"?)",
                 "services[0]: unknown field \"zzz\"; allowed: name, image, dependsOn, deployment, namespace, container,"
-                        + " kind, replicas, args, env, resources, configMaps, template, volumeClaimTemplates, jobs");
+                        + " kind, replicas, args, env, resources, configMaps, template, volumeClaimTemplates, jobs, verify, probe");
     }
 
     @Test
@@ -402,6 +402,63 @@ class VersionConfigReaderTest {
     }
 
     // --- helpers ---
+
+    // --- verify and probe ---
+
+    @Test
+    void readsVerifyChecksAndAProbe() {
+        VersionConfig config = parse("""
+                version: "5.1.2.05"
+                services:
+                  - name: auth
+                    image: registry.upshift.local/dataphin/auth:5.1.2.05
+                    verify:
+                      httpGet: {path: /healthz, port: 8080, expectStatus: 204, timeout: 5s, attempts: 2}
+                      job: {image: registry.upshift.local/smoke:1, command: [/bin/smoke, --auth], timeout: 2m}
+                    probe: {path: /ping, port: 8080}
+                  - name: gateway
+                    image: registry.upshift.local/dataphin/gateway:5.1.2.05
+                    verify:
+                      httpGet: {path: /ready, port: 9090}
+                """);
+
+        ServiceSpec auth = config.service("auth").orElseThrow();
+        assertThat(auth.verify().httpGet()).isEqualTo(new VerifySpec.HttpGet("/healthz", 8080, 204, "5s", 2));
+        assertThat(auth.verify().job().command()).containsExactly("/bin/smoke", "--auth");
+        assertThat(auth.verify().job().timeoutOr(java.time.Duration.ZERO)).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(auth.probe()).isEqualTo(new ProbeSpec("/ping", 8080));
+        VerifySpec.HttpGet defaults = config.service("gateway").orElseThrow().verify().httpGet();
+        assertThat(defaults.expectedStatus()).isEqualTo(200);
+        assertThat(defaults.maxAttempts()).isEqualTo(3);
+        assertThat(config.service("gateway").orElseThrow().probe()).isNull();
+    }
+
+    @Test
+    void reportsEveryBadCheckField() {
+        List<String> reasons = invalid("""
+                version: "5.1.2.05"
+                services:
+                  - name: auth
+                    image: registry.upshift.local/dataphin/auth:5.1.2.05
+                    verify:
+                      httpGet: {path: healthz, port: 70000, expectStatus: 42, timeout: soon, attemps: 2}
+                      job: {command: [/bin/smoke]}
+                    probe: {path: /ping, port: "http"}
+                  - name: gateway
+                    image: registry.upshift.local/dataphin/gateway:5.1.2.05
+                    verify: {}
+                """);
+
+        assertThat(reasons).contains(
+                "services[0].verify.httpGet: unknown field \"attemps\" (did you mean \"attempts\"?)",
+                "services[0].verify.httpGet.path: \"healthz\" is not an absolute URL path such as /healthz",
+                "services[0].verify.httpGet.port: 70000 is not a port (1-65535)",
+                "services[0].verify.httpGet.expectStatus: 42 is not an HTTP status (100-599)",
+                "services[0].verify.httpGet.timeout: \"soon\" is not a duration such as 500ms, 5s, 2m or 1h",
+                "services[0].verify.job: missing required field \"image\"",
+                "services[0].probe.port: must be a port number (1-65535), got a string",
+                "services[1].verify: must name at least one check (httpGet, job)");
+    }
 
     private VersionConfig parse(String yaml) {
         return parser.read(bytes(yaml), null);

@@ -81,9 +81,10 @@ class ConsoleGraphBrowserTest extends BrowserTestSupport {
     @Test
     @Order(2)
     void aNodeChangesColourInPlaceAsItsServiceRolls() throws Exception {
-        // data-service takes 2 s to become ready: gateway waits for it, then rolls
+        // data-service takes 8 s to become ready (long enough for a loaded machine to load the page
+        // while it rolls): gateway waits for it, then rolls
         kubernetes().apps().deployments().inNamespace("platform").withName("data-service").edit(d -> {
-            d.getMetadata().getAnnotations().put("upshift.io/readiness-delay", "2s");
+            d.getMetadata().getAnnotations().put("upshift.io/readiness-delay", "8s");
             return d;
         });
         var accepted = postJson("/api/upgrades", "{\"targetVersion\":\"5.1.2.04\",\"acceptRisk\":true}");

@@ -20,7 +20,7 @@ class SharedAccessStateTest extends UpshiftTestSupport {
 
     private LoginThrottle replica(Jdbc jdbc) {
         return new LoginThrottle(Clock.systemUTC(), LIMITS,
-                new JdbcAttemptStore(jdbc, Clock.systemUTC(), LIMITS.maxDelay(), Duration.ofMinutes(5)));
+                new JdbcAttemptStore(jdbc, Clock.systemUTC(), LIMITS.maxDelay(), Duration.ofMinutes(5)), (user, address) -> { });
     }
 
     @Test

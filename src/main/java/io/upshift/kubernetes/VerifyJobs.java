@@ -1,0 +1,154 @@
+package io.upshift.kubernetes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.upshift.Failures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a Kubernetes Job to its end without holding a thread while it runs: the Job is created, then
+ * watched by name (RBAC: {@code create}, {@code get}, {@code watch}, {@code delete} on jobs); its
+ * {@code Complete} or {@code Failed} condition completes the future. Its pod's log tail is read
+ * ({@code list} pods by {@code job-name}, {@code get} on {@code pods/log}) and the Job deleted with its
+ * pods. {@code activeDeadlineSeconds} bounds it in the cluster, a timer here (the same timeout plus
+ * a grace) in case the cluster never says.
+ */
+public class VerifyJobs {
+
+    /** How the Job ended: {@code reason} is the condition's ({@code Completed}, {@code BackoffLimitExceeded}, …). */
+    public record Outcome(boolean succeeded, String reason, String logTail) {
+    }
+
+    /** What to run. */
+    public record Spec(String namespace, String name, Map<String, String> labels, String image, List<String> command,
+            Duration timeout) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(VerifyJobs.class);
+    private static final Duration GRACE = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final ScheduledExecutorService timers;
+    private final Executor blocking;
+    private final int logLines;
+
+    public VerifyJobs(KubernetesClient client, ScheduledExecutorService timers, Executor blocking, int logLines) {
+        this.client = client;
+        this.timers = timers;
+        this.blocking = blocking;
+        this.logLines = logLines;
+    }
+
+    public CompletableFuture<Outcome> run(Spec spec) {
+        CompletableFuture<Job> ended = new CompletableFuture<>();
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        blocking.execute(() -> {
+            try {
+                var jobs = client.batch().v1().jobs().inNamespace(spec.namespace());
+                jobs.resource(job(spec)).create();
+                Watch watch = jobs.withName(spec.name()).watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Job job) {
+                        end(job).ifPresent(c -> ended.complete(job));
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                        if (!ended.isDone()) {
+                            ended.completeExceptionally(cause);
+                        }
+                    }
+                });
+                // the Job may have ended before the watch began
+                Job now = jobs.withName(spec.name()).get();
+                if (now != null && end(now).isPresent()) {
+                    ended.complete(now);
+                }
+                ScheduledFuture<?> timer = timers.schedule(() -> ended.completeExceptionally(new IllegalStateException(
+                        "no result within " + spec.timeout().toSeconds() + "s")),
+                        spec.timeout().plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+                ended.whenComplete((job, error) -> {
+                    watch.close();
+                    timer.cancel(false);
+                    blocking.execute(() -> outcome.complete(finish(spec, job, error)));
+                });
+            } catch (RuntimeException e) {
+                outcome.complete(new Outcome(false, "NotCreated", Failures.message(e)));
+            }
+        });
+        return outcome;
+    }
+
+    private Outcome finish(Spec spec, Job job, Throwable error) {
+        String log = logTail(spec);
+        try {
+            client.batch().v1().jobs().inNamespace(spec.namespace()).withName(spec.name())
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete verification Job {}/{}: {}", spec.namespace(), spec.name(), Failures.message(e));
+        }
+        if (error != null) {
+            return new Outcome(false, "Timeout", Failures.message(Failures.unwrap(error)) + (log.isBlank() ? "" : "\n" + log));
+        }
+        JobCondition end = end(job).orElseThrow();
+        return new Outcome("Complete".equals(end.getType()), end.getReason(), log);
+    }
+
+    /** The last lines of the Job's latest pod's log; empty when none could be read. */
+    private String logTail(Spec spec) {
+        try {
+            List<Pod> pods = new ArrayList<>(client.pods().inNamespace(spec.namespace())
+                    .withLabel("job-name", spec.name()).list().getItems());
+            if (pods.isEmpty()) {
+                return "";
+            }
+            pods.sort((a, b) -> String.valueOf(a.getMetadata().getCreationTimestamp())
+                    .compareTo(String.valueOf(b.getMetadata().getCreationTimestamp())));
+            String name = pods.get(pods.size() - 1).getMetadata().getName();
+            String log = client.pods().inNamespace(spec.namespace()).withName(name).tailingLines(logLines).getLog();
+            return log == null ? "" : log.strip();
+        } catch (RuntimeException e) {
+            return "(log not readable: " + Failures.message(e) + ")";
+        }
+    }
+
+    private static Optional<JobCondition> end(Job job) {
+        if (job == null || job.getStatus() == null || job.getStatus().getConditions() == null) {
+            return Optional.empty();
+        }
+        return job.getStatus().getConditions().stream()
+                .filter(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()))
+                .findFirst();
+    }
+
+    private static Job job(Spec spec) {
+        long deadline = Math.max(1, (spec.timeout().toMillis() + 999) / 1000);
+        return new JobBuilder().withNewMetadata().withName(spec.name()).withNamespace(spec.namespace())
+                .withLabels(spec.labels()).endMetadata()
+                .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(deadline)
+                .withNewTemplate().withNewMetadata().withLabels(spec.labels()).endMetadata()
+                .withNewSpec().withRestartPolicy("Never")
+                .addNewContainer().withName("verify").withImage(spec.image())
+                .withCommand(spec.command() == null || spec.command().isEmpty() ? null : spec.command()).endContainer()
+                .endSpec().endTemplate().endSpec().build();
+    }
+}

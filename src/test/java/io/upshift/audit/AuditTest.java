@@ -1,0 +1,76 @@
+package io.upshift.audit;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.UpshiftTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every state-changing call lands in the audit trail with its caller and outcome; only operators read it. */
+class AuditTest extends UpshiftTestSupport {
+
+    @Test
+    void everyStateChangingCallIsARowWithItsCallerAndOutcome() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(201);
+        assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(200);
+        assertThat(post("/api/versions", "application/yaml", "kind: [".getBytes()).statusCode()).isEqualTo(400);
+        assertThat(postJson("/api/upgrades?dryRun=true", "{\"targetVersion\":\"5.1.2.04\",\"acceptRisk\":true}").statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> accepted = postJson("/api/upgrades", "{\"targetVersion\":\"5.1.2.04\",\"acceptRisk\":true}");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String id = body(accepted).path("id").asText();
+        awaitUpgrade(id, "SUCCEEDED");
+        assertThat(postJson("/api/upgrades/" + id + "/stop", "{}").statusCode()).isEqualTo(409);
+        String at = OffsetDateTime.now(ZoneOffset.UTC).plusDays(2).truncatedTo(ChronoUnit.SECONDS).toString();
+        HttpResponse<String> schedule = postJson("/api/schedules",
+                "{\"targetVersion\":\"5.1.2.04\",\"acceptRisk\":true,\"at\":\"" + at + "\",\"allowDowngrade\":true}");
+        String scheduleId = body(schedule).path("id").asText();
+        assertThat(delete("/api/schedules/" + scheduleId).statusCode()).isEqualTo(204);
+        assertThat(postJson("/api/tokens", "{\"name\":\"ci\",\"role\":\"viewer\"}").statusCode()).isEqualTo(201);
+        assertThat(delete("/api/tokens/ci").statusCode()).isEqualTo(200);
+        assertThat(http.send(HttpRequest.newBuilder(uri("/api/platform")).header("Authorization", basic(VIEWER, "wrong"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+
+        JsonNode rows = body(get("/api/audit?since=" + before));
+        List<String> actions = rows.findValuesAsText("action");
+        // newest first
+        assertThat(actions).containsExactly("login", "token.revoke", "token.create", "schedule.delete", "schedule.create",
+                "upgrade.stop", "upgrade.request", "version.import", "version.overwrite", "version.import");
+        assertThat(rows.findValuesAsText("outcome")).containsExactly("UNAUTHORIZED", "ACCEPTED", "ACCEPTED", "ACCEPTED",
+                "ACCEPTED", "ACTION_NOT_ALLOWED", "ACCEPTED", "MALFORMED", "ACCEPTED", "ACCEPTED");
+        assertThat(rows.get(0).path("user").asText()).isEqualTo(VIEWER);
+        assertThat(rows.get(0).path("role").isNull()).isTrue();
+        for (JsonNode row : rows) {
+            assertThat(row.path("address").asText()).isEqualTo("127.0.0.1");
+            if (!row.path("action").asText().equals("login")) {
+                assertThat(row.path("user").asText()).isEqualTo(OPERATOR);
+                assertThat(row.path("role").asText()).isEqualTo("operator");
+            }
+        }
+        assertThat(rows.get(1).path("object").asText()).isEqualTo("ci");
+        assertThat(rows.get(3).path("object").asText()).isEqualTo(scheduleId);
+        assertThat(rows.get(5).path("object").asText()).isEqualTo(id);
+        assertThat(rows.get(5).path("status").asInt()).isEqualTo(409);
+        assertThat(rows.get(6).path("object").asText()).isEqualTo(id);
+
+        // filters
+        assertThat(body(get("/api/audit?action=upgrade.stop")).findValuesAsText("object")).containsExactly(id);
+        assertThat(body(get("/api/audit?user=" + VIEWER)).findValuesAsText("action")).containsExactly("login");
+        assertThat(body(get("/api/audit?since=" + before + "&size=2&page=2")).findValuesAsText("action"))
+                .containsExactly("token.create", "schedule.delete");
+        assertThat(get("/api/audit?since=yesterday").statusCode()).isEqualTo(400);
+        // operators only; and a header or query parameter cannot pass for the authenticated user
+        assertThat(send(VIEWER, HttpRequest.newBuilder(uri("/api/audit")).GET()).statusCode()).isEqualTo(403);
+        assertThat(send(VIEWER, HttpRequest.newBuilder(uri("/api/audit?CamelVertxPlatformHttpAuthenticatedUser=x"))
+                .header("CamelVertxPlatformHttpAuthenticatedUser", OPERATOR).GET()).statusCode()).isEqualTo(403);
+    }
+}
