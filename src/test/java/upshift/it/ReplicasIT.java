@@ -55,6 +55,8 @@ class ReplicasIT {
     /** Leader election: shorter than the defaults (15 s, 10 s, 2 s) to keep the run short. */
     private static final Duration LEADER_LEASE = Duration.ofSeconds(6);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /** Failed logons a (user, address) pair has before the throttle makes it wait. */
+    private static final int FREE_ATTEMPTS = 5;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -166,6 +168,29 @@ class ReplicasIT {
 
     @Test
     @Order(4)
+    void failedLogonsCountedOnOneReplicaThrottleTheOther() throws Exception {
+        Replica a = replicas.get("replica-a");
+        Replica b = replicas.get("replica-b");
+        for (int i = 0; i < FREE_ATTEMPTS; i++) {
+            assertThat(logon(a, "intruder", "guess-" + i).statusCode()).as("attempt %d on A", i + 1).isEqualTo(401);
+        }
+        // B counts the attempts A took: it refuses the next one unchecked
+        HttpResponse<String> refused = logon(b, "intruder", "guess-" + FREE_ATTEMPTS);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        // counted per (user, address): the operator's own logon from this address is not held up
+        assertThat(logon(b, Processes.OPERATOR, Processes.PASSWORD).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> logon(Replica replica, String user, String password) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(replica, "/auth/login")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("username", user,
+                        "password", password)))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(5)
     void aSecondProcessWithALiveReplicasInstanceIdIsRefusedAtStart() throws Exception {
         String leader = awaitLeader(Duration.ofSeconds(5));
         JavaProcess twin = JavaProcess.start("twin", WORK.resolve("twin.log"), Map.of(),
@@ -181,7 +206,7 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theLeaderKilledTheOtherLeadsWithinTheLeaseAndReadsTheInbox() throws Exception {
         String leader = awaitLeader(Duration.ofSeconds(5));
         String follower = other(leader);
@@ -232,6 +257,9 @@ class ReplicasIT {
                 "-Dupshift.leader.renew-deadline=4s",
                 "-Dupshift.leader.retry-period=" + RETRY.toSeconds() + "s",
                 "-Dupshift.auth.users-file=" + Processes.usersFile(WORK),
+                // a wait past the free attempts longer than any slow machine takes between two requests
+                "-Dupshift.auth.throttle.free-attempts=" + FREE_ATTEMPTS,
+                "-Dupshift.auth.throttle.base-delay=60000",
                 "-jar", Processes.JAR);
     }
 
