@@ -426,12 +426,13 @@ public class Access {
                         throttle.succeeded(name, address);
                         return null;
                     }, false))
-                    .onFailure(e -> {
+                    .recover(e -> {
                         LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name), address, inARow);
-                        checks.executeBlocking(() -> {
-                            throttle.rejected(name, address); // the metrics and the audit trail (JDBC)
+                        // the metrics and the audit trail (JDBC) told before the 401 goes out
+                        return checks.executeBlocking(() -> {
+                            throttle.rejected(name, address);
                             return null;
-                        }, false);
+                        }, false).transform(told -> Future.failedFuture(e));
                     });
         });
     }
