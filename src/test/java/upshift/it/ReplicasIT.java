@@ -55,6 +55,8 @@ class ReplicasIT {
     /** Leader election: shorter than the defaults (15 s, 10 s, 2 s) to keep the run short. */
     private static final Duration LEADER_LEASE = Duration.ofSeconds(6);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /** Failed logons a (user, address) pair has before the throttle makes it wait. */
+    private static final int FREE_ATTEMPTS = 5;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -133,6 +135,62 @@ class ReplicasIT {
 
     @Test
     @Order(3)
+    void aConsoleSessionOpenedOnOneReplicaWorksOnTheOtherAndALogoutThereEndsItOnBoth() throws Exception {
+        Replica a = replicas.get("replica-a");
+        Replica b = replicas.get("replica-b");
+        HttpResponse<String> logon = http.send(HttpRequest.newBuilder(uri(a, "/auth/login")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
+                        Map.of("username", Processes.OPERATOR, "password", Processes.PASSWORD)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(logon.statusCode()).as(logon.body()).isEqualTo(200);
+        String session = cookie(logon, "upshift.session");
+
+        // the cookie A gave works on B (sessions live in the shared database)
+        HttpResponse<String> onB = http.send(browser(b, "/auth/me", session, null).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(onB.statusCode()).as(onB.body()).isEqualTo(200);
+        assertThat(json.readTree(onB.body()).path("name").asText()).isEqualTo(Processes.OPERATOR);
+        // a CSRF token A hands out passes on B (one key for every replica)
+        HttpResponse<String> onA = http.send(browser(a, "/auth/me", session, null).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(onA.statusCode()).isEqualTo(200);
+        String xsrf = setCookie(onA, "XSRF-TOKEN").orElseGet(() -> cookie(onB, "XSRF-TOKEN"));
+
+        HttpResponse<String> logout = http.send(browser(b, "/auth/logout", session, xsrf)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(204);
+        // ended on B, refused on A too
+        for (Replica r : List.of(a, b)) {
+            HttpResponse<String> after = http.send(browser(r, "/auth/me", session, null).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(after.statusCode()).as("%s after the logout on B", r.id()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void failedLogonsCountedOnOneReplicaThrottleTheOther() throws Exception {
+        Replica a = replicas.get("replica-a");
+        Replica b = replicas.get("replica-b");
+        for (int i = 0; i < FREE_ATTEMPTS; i++) {
+            assertThat(logon(a, "intruder", "guess-" + i).statusCode()).as("attempt %d on A", i + 1).isEqualTo(401);
+        }
+        // B counts the attempts A took: it refuses the next one unchecked
+        HttpResponse<String> refused = logon(b, "intruder", "guess-" + FREE_ATTEMPTS);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        // counted per (user, address): the operator's own logon from this address is not held up
+        assertThat(logon(b, Processes.OPERATOR, Processes.PASSWORD).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> logon(Replica replica, String user, String password) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(replica, "/auth/login")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("username", user,
+                        "password", password)))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(5)
     void aSecondProcessWithALiveReplicasInstanceIdIsRefusedAtStart() throws Exception {
         String leader = awaitLeader(Duration.ofSeconds(5));
         JavaProcess twin = JavaProcess.start("twin", WORK.resolve("twin.log"), Map.of(),
@@ -148,7 +206,7 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void theLeaderKilledTheOtherLeadsWithinTheLeaseAndReadsTheInbox() throws Exception {
         String leader = awaitLeader(Duration.ofSeconds(5));
         String follower = other(leader);
@@ -199,6 +257,9 @@ class ReplicasIT {
                 "-Dupshift.leader.renew-deadline=4s",
                 "-Dupshift.leader.retry-period=" + RETRY.toSeconds() + "s",
                 "-Dupshift.auth.users-file=" + Processes.usersFile(WORK),
+                // a wait past the free attempts longer than any slow machine takes between two requests
+                "-Dupshift.auth.throttle.free-attempts=" + FREE_ATTEMPTS,
+                "-Dupshift.auth.throttle.base-delay=60000",
                 "-jar", Processes.JAR);
     }
 
@@ -234,6 +295,29 @@ class ReplicasIT {
     private HttpResponse<String> send(Replica replica, String path, String contentType, String body) throws Exception {
         return http.send(request(replica, path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A console's request: the session cookie (and the CSRF token, for a change), no Authorization header. */
+    private static HttpRequest.Builder browser(Replica replica, String path, String session, String xsrf) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(replica, path)).timeout(Duration.ofSeconds(10))
+                .header("X-Requested-With", "XMLHttpRequest")
+                .header("Cookie", "upshift.session=" + session + (xsrf == null ? "" : "; XSRF-TOKEN=" + xsrf));
+        return xsrf == null ? request : request.header("X-XSRF-TOKEN", xsrf);
+    }
+
+    /** The value of the cookie {@code name} the answer sets. */
+    private static String cookie(HttpResponse<?> response, String name) {
+        return setCookie(response, name).orElseThrow(() -> new AssertionError("no " + name + " cookie in "
+                + response.headers().allValues("Set-Cookie").stream().map(c -> c.split("=", 2)[0]).toList()));
+    }
+
+    private static java.util.Optional<String> setCookie(HttpResponse<?> response, String name) {
+        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "="))
+                .map(c -> c.substring(name.length() + 1).split(";", 2)[0]).findFirst();
+    }
+
+    private static URI uri(Replica replica, String path) {
+        return URI.create("http://localhost:" + replica.port() + path);
     }
 
     private static HttpRequest.Builder request(Replica replica, String path) {

@@ -11,8 +11,11 @@ import io.upshift.kubernetes.Durations;
 import io.upshift.metrics.UpgradeMetrics;
 import io.upshift.store.Jdbc;
 import io.upshift.web.Access;
+import io.upshift.web.AccessSecrets;
 import io.upshift.web.HealthProbe;
 import io.upshift.web.HttpServerInstances;
+import io.upshift.web.JdbcAttemptStore;
+import io.upshift.web.JdbcSessionStore;
 import io.upshift.web.LoginThrottle;
 import io.upshift.web.Passwords;
 import io.upshift.web.TokenAuthHandler;
@@ -21,6 +24,7 @@ import io.upshift.web.Tokens;
 import io.upshift.web.UserFile;
 import io.upshift.web.VerificationGate;
 import io.upshift.web.VerifiedCredentials;
+import io.vertx.ext.web.sstore.SessionStore;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -53,17 +57,27 @@ public class AccessConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "loginThrottle", lazy = true)
-    public LoginThrottle loginThrottle(@BeanInject("clock") Clock clock,
+    public LoginThrottle loginThrottle(@BeanInject("clock") Clock clock, @BeanInject("jdbc") Jdbc jdbc,
             @PropertyInject("upshift.auth.throttle.free-attempts") int freeAttempts,
             @PropertyInject("upshift.auth.throttle.address-free-attempts") int addressFreeAttempts,
             @PropertyInject("upshift.auth.throttle.base-delay") long baseDelayMillis,
             @PropertyInject("upshift.auth.throttle.max-delay") long maxDelayMillis,
+            @PropertyInject("upshift.auth.purge-interval") String purgeInterval,
             @BeanInject("upgradeMetrics") UpgradeMetrics metrics, @BeanInject("auditPolicy") AuditPolicy audit) {
+        Duration maxDelay = Duration.ofMillis(maxDelayMillis);
         return new LoginThrottle(clock, new LoginThrottle.Limits(freeAttempts, addressFreeAttempts,
-                Duration.ofMillis(baseDelayMillis), Duration.ofMillis(maxDelayMillis)), (user, address) -> {
+                Duration.ofMillis(baseDelayMillis), maxDelay),
+                new JdbcAttemptStore(jdbc, clock, maxDelay, Durations.parse(purgeInterval)), (user, address) -> {
                     metrics.failedLogin();
                     audit.failedLogin(user, address);
                 });
+    }
+
+    /** Console sessions in the shared database, so any replica serves them. */
+    @BindToRegistry(value = "sessionStore", lazy = true)
+    public SessionStore sessionStore(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("clock") Clock clock,
+            @PropertyInject("upshift.auth.purge-interval") String purgeInterval) {
+        return new JdbcSessionStore(jdbc, clock, Durations.parse(purgeInterval));
     }
 
     @BindToRegistry(value = "verificationGate", lazy = true)
@@ -94,12 +108,14 @@ public class AccessConfiguration implements CamelConfiguration {
     public Access access(@BeanInject("userFile") UserFile users, @BeanInject("passwords") Passwords passwords,
             @BeanInject("loginThrottle") LoginThrottle throttle, @BeanInject("verificationGate") VerificationGate gate,
             @BeanInject("verifiedCredentials") VerifiedCredentials verified, @BeanInject("tokens") Tokens tokens,
+            @BeanInject("sessionStore") SessionStore sessions, @BeanInject("jdbc") Jdbc jdbc,
             @BeanInject("healthProbe") HealthProbe health, @BeanInject("jsonMapper") ObjectMapper json,
             @BeanInject("clock") Clock clock,
             @PropertyInject("upshift.auth.secure-cookies") boolean secureCookies,
             @PropertyInject("upshift.auth.session-timeout") long sessionTimeoutMinutes,
             @PropertyInject("upshift.auth.session-max-age") String sessionMaxAge) {
-        return new Access(users, passwords, new Access.Guards(gate, throttle, verified), health, json, clock,
+        return new Access(users, passwords, new Access.Guards(gate, throttle, verified),
+                new Access.Shared(sessions, new AccessSecrets(jdbc)), health, json, clock,
                 new Access.Settings(secureCookies, Duration.ofMinutes(sessionTimeoutMinutes), Durations.parse(sessionMaxAge)),
                 new TokenAuthHandler(tokens, throttle, json));
     }

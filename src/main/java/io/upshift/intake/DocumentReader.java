@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -73,8 +74,15 @@ public class DocumentReader<T> {
     public List<String> validate(JsonNode root) {
         List<Problem> problems = new ArrayList<>();
         schema.validate(root).forEach(m -> problems.add(schemaProblems.translate(m, root)));
-        List<Problem> fromSchema = List.copyOf(problems);
-        problems.addAll(type.rules().check(root, path -> fromSchema.stream().noneMatch(p -> p.within(path))));
+        // every path at or above a schema problem, so "is anything wrong inside this path?" is one
+        // look-up: a scan of every problem per path made thousands of broken services quadratic
+        Set<List<Object>> flagged = new HashSet<>();
+        for (Problem problem : problems) {
+            for (int i = 0; i <= problem.path().size(); i++) {
+                flagged.add(problem.path().subList(0, i));
+            }
+        }
+        problems.addAll(type.rules().check(root, path -> !flagged.contains(path)));
         problems.sort(Problem.documentOrder(root));
         Set<String> texts = new LinkedHashSet<>();
         problems.forEach(p -> texts.add(p.text()));

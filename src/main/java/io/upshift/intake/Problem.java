@@ -44,11 +44,6 @@ public record Problem(List<Object> path, String message) {
         return location() + ": " + message;
     }
 
-    /** True when this problem is at {@code prefix} or inside it. */
-    public boolean within(List<Object> prefix) {
-        return path.size() >= prefix.size() && path.subList(0, prefix.size()).equals(prefix);
-    }
-
     /**
      * Orders problems as the document reads: a field by its position in its mapping, a list item
      * by its index, an outer location before the locations inside it.

@@ -15,10 +15,10 @@ import io.upshift.store.Jdbc;
 /** Stored version configurations: one row per version, the validated config kept as JSON. */
 public class VersionStore {
 
-    private static final String UPDATE = "UPDATE version_config SET version = ?, document = ?, services = ?, source = ?, updated_at = ?"
-            + " WHERE sort_key = ?";
-    private static final String INSERT = "INSERT INTO version_config (version, document, services, source, updated_at, sort_key,"
-            + " imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE = "UPDATE version_config SET version = ?, document = ?, services = ?, source = ?,"
+            + " uploaded_by = ?, updated_at = ? WHERE sort_key = ?";
+    private static final String INSERT = "INSERT INTO version_config (version, document, services, source, uploaded_by,"
+            + " updated_at, sort_key, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Jdbc jdbc;
     private final ObjectMapper json;
@@ -30,11 +30,14 @@ public class VersionStore {
         this.clock = clock;
     }
 
-    /** Imports a new version or overwrites the stored one with the same version number. */
-    public ImportResult save(VersionConfig config, String source) {
+    /**
+     * Imports a new version or overwrites the stored one with the same version number, recording
+     * where it came from and who sent it ({@code uploadedBy}: the authenticated user; null for an inbox file).
+     */
+    public ImportResult save(VersionConfig config, String source, String uploadedBy) {
         Instant now = clock.instant();
         String key = sortKey(Version.parse(config.version()));
-        Object[] values = {config.version(), toJson(config), config.services().size(), source, now, key};
+        Object[] values = {config.version(), toJson(config), config.services().size(), source, uploadedBy, now, key};
         int services = config.services().size();
         if (jdbc.update(UPDATE, values) > 0) {
             return new ImportResult(config.version(), ImportResult.OVERWRITTEN, services);
@@ -54,8 +57,8 @@ public class VersionStore {
     }
 
     public List<VersionSummary> list() {
-        return jdbc.query("SELECT version, services, source, imported_at, updated_at FROM version_config ORDER BY sort_key DESC",
-                VersionStore::summary);
+        return jdbc.query("SELECT version, services, source, imported_at, updated_at, uploaded_by FROM version_config"
+                + " ORDER BY sort_key DESC", VersionStore::summary);
     }
 
     public Optional<VersionConfig> find(String version) {
@@ -83,7 +86,8 @@ public class VersionStore {
     }
 
     private static VersionSummary summary(ResultSet row) throws SQLException {
-        return new VersionSummary(row.getString(1), row.getInt(2), row.getString(3), Jdbc.instant(row, 4), Jdbc.instant(row, 5));
+        return new VersionSummary(row.getString(1), row.getInt(2), row.getString(3), Jdbc.instant(row, 4), Jdbc.instant(row, 5),
+                row.getString(6));
     }
 
     private static Object[] append(Object[] values, Object last) {

@@ -43,11 +43,10 @@ import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BasicAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CSPHandler;
-import io.vertx.ext.web.handler.CSRFHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +71,7 @@ import org.slf4j.LoggerFactory;
  *     the address's or the server's share is in use) and counted by the {@link LoginThrottle}
  *     before it runs, on a worker pool of its own; a pair found right is remembered for a short
  *     while ({@link VerifiedCredentials}), so an API client pays for one hash, not one per call;</li>
- * <li>CSRF (double-submit token, Vert.x {@link CSRFHandler}) on POST/PUT/PATCH/DELETE with a
+ * <li>CSRF (the session's {@link CsrfTokens token}: cookie on reads, header on changes) on POST/PUT/PATCH/DELETE with a
  *     session: cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN};</li>
  * <li>authorization: GET/HEAD and logging off for viewers and operators, everything else operators
  *     only;</li>
@@ -89,8 +88,8 @@ public class Access {
 
     public static final String REALM = "upshift";
     public static final String SESSION_COOKIE = "upshift.session";
-    public static final String CSRF_COOKIE = CSRFHandler.DEFAULT_COOKIE_NAME;
-    public static final String CSRF_HEADER = CSRFHandler.DEFAULT_HEADER_NAME;
+    public static final String CSRF_COOKIE = "XSRF-TOKEN";
+    public static final String CSRF_HEADER = "X-XSRF-TOKEN";
     public static final String LOGIN_PAGE = "/console/login.html";
     public static final String HEALTH = "/observe/health";
 
@@ -119,13 +118,23 @@ public class Access {
     private final Clock clock;
     private final Settings settings;
     private final Handler<RoutingContext> bearer;
+    private final Shared shared;
+    /** The password checks' pool (set by {@link #install}). */
+    private WorkerExecutor checks;
+    /** Console sessions' CSRF tokens (set by {@link #install}, with the replicas' shared key). */
+    private CsrfTokens csrfTokens;
 
     /** The password checks' guards: the cap on checks in flight, the attempt counter, the remembered right pairs. */
     public record Guards(VerificationGate gate, LoginThrottle throttle, VerifiedCredentials verified) {
     }
 
-    public Access(UserFile users, Passwords passwords, Guards guards, HealthProbe health, ObjectMapper json,
+    /** What the replicas share: the console sessions, and the CSRF tokens' key. */
+    public record Shared(SessionStore sessions, AccessSecrets secrets) {
+    }
+
+    public Access(UserFile users, Passwords passwords, Guards guards, Shared shared, HealthProbe health, ObjectMapper json,
             Clock clock, Settings settings, Handler<RoutingContext> bearer) {
+        this.shared = shared;
         this.users = users;
         this.passwords = passwords;
         this.throttle = guards.throttle();
@@ -158,18 +167,17 @@ public class Access {
     /** Puts the handlers in front of the routes already or later added to the router. */
     public void install(Router router, Vertx vertx) {
         WorkerExecutor hashing = vertx.createSharedWorkerExecutor("upshift-password-checks", gate.capacity());
+        checks = hashing;
         WorkerExecutor probes = vertx.createSharedWorkerExecutor("upshift-health-probes", 2);
         UserDirectory directory = new UserDirectory(hashing, users, passwords);
-        SessionHandler sessions = SessionHandler.create(LocalSessionStore.create(vertx))
+        SessionHandler sessions = SessionHandler.create(shared.sessions().init(vertx, new JsonObject()))
                 .setSessionCookieName(SESSION_COOKIE)
                 .setCookieHttpOnlyFlag(true)
                 .setCookieSameSite(CookieSameSite.STRICT)
                 .setCookieSecureFlag(settings.secureCookies())
                 .setSessionTimeout(settings.sessionTimeout().toMillis())
                 .setLazySession(true);
-        CSRFHandler csrf = CSRFHandler.create(vertx, Passwords.generate() + Passwords.generate())
-                .setCookieSecure(settings.secureCookies())
-                .setTimeout(settings.sessionTimeout().toMillis());
+        csrfTokens = new CsrfTokens(shared.secrets().get("csrf"));
         AuthorizationHandler readers = AuthorizationHandler.create(OrAuthorization.create()
                 .addAuthorization(RoleBasedAuthorization.create(Role.VIEWER.id()))
                 .addAuthorization(RoleBasedAuthorization.create(Role.OPERATOR.id())))
@@ -200,12 +208,14 @@ public class Access {
         router.route().order(order++).handler(ctx -> {
             if (isPublic(ctx) || hasAuthorizationHeader(ctx) || ctx.session() == null) {
                 ctx.next();
-            } else if (!READ_ONLY.contains(ctx.request().method()) && ctx.request().getHeader(CSRF_HEADER) == null) {
+            } else if (READ_ONLY.contains(ctx.request().method())) {
+                giveCsrfToken(ctx);
+                ctx.next();
+            } else if (!csrfTokens.matches(ctx.session().id(), ctx.request().getHeader(CSRF_HEADER))) {
                 ctx.put(CHECK, "csrf");
-                ctx.fail(403, new HttpException(403, "missing CSRF token"));
+                ctx.fail(403, new HttpException(403, "missing or wrong CSRF token"));
             } else {
-                ctx.put(CHECK, "csrf");
-                csrf.handle(ctx);
+                ctx.next();
             }
         });
         router.route().order(order++).handler(ctx -> {
@@ -220,11 +230,14 @@ public class Access {
         });
         router.post("/auth/logout").order(order++).handler(ctx -> {
             LOG.info("User '{}' logged off", LogText.of(ctx.user().subject()));
-            if (ctx.session() != null) {
-                ctx.session().destroy();
-            }
             ctx.clearUser();
-            ctx.response().setStatusCode(204).end();
+            if (ctx.session() == null) {
+                ctx.response().setStatusCode(204).end();
+                return;
+            }
+            // removed from the shared store before the answer: refused on every replica once it arrives
+            ctx.session().destroy();
+            sessions.flush(ctx).onComplete(removed -> ctx.response().setStatusCode(removed.succeeded() ? 204 : 500).end());
         });
         router.get("/auth/me").order(order++).handler(ctx -> send(ctx, 200, Map.of("name", ctx.user().subject(),
                 "role", directory.role(ctx.user()).map(Role::id).orElse(""))));
@@ -261,6 +274,16 @@ public class Access {
                     List.of("send the body as application/json or application/yaml")));
         } else {
             ctx.next();
+        }
+    }
+
+    /** The session's CSRF token as a cookie the console's script reads, unless the request has it already. */
+    private void giveCsrfToken(RoutingContext ctx) {
+        String token = csrfTokens.of(ctx.session().id());
+        io.vertx.core.http.Cookie sent = ctx.request().getCookie(CSRF_COOKIE);
+        if (sent == null || !token.equals(sent.getValue())) {
+            ctx.response().addCookie(io.vertx.core.http.Cookie.cookie(CSRF_COOKIE, token).setPath("/")
+                    .setSecure(settings.secureCookies()).setSameSite(CookieSameSite.STRICT));
         }
     }
 
@@ -315,6 +338,7 @@ public class Access {
                     ctx.session().regenerateId(); // a new id on logon: no session fixation
                     ctx.session().put(SESSION_STARTED, clock.millis());
                     ctx.session().put(SESSION_CREDENTIAL, credential(name));
+                    giveCsrfToken(ctx);
                     sessions.setUser(ctx, user).onComplete(stored -> {
                         LOG.info("User '{}' logged on from {}", LogText.of(name), address(ctx));
                         send(ctx, 200, Map.of("name", name,
@@ -366,19 +390,7 @@ public class Access {
                         return Future.failedFuture(new Refused(refused.reason(), Duration.ZERO));
                     }
                     VerificationGate.Permit permit = (VerificationGate.Permit) admission;
-                    Duration wait = throttle.attempt(name, address);
-                    if (!wait.isZero()) {
-                        permit.close();
-                        return Future.failedFuture(new Refused(null, wait));
-                    }
-                    return directory.authenticate(new UsernamePasswordCredentials(name, password))
-                            .onComplete(done -> permit.close())
-                            .onSuccess(user -> throttle.succeeded(name, address))
-                            .onFailure(e -> {
-                                throttle.rejected(name, address);
-                                LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name),
-                                        address, throttle.count(name, address));
-                            });
+                    return countThenVerify(name, password, address, directory).onComplete(done -> permit.close());
                 });
                 return onContext(shared, here).recover(e -> {
                     if (e instanceof Refused refused && refused.busy != null) {
@@ -395,6 +407,34 @@ public class Access {
                 authenticate(new UsernamePasswordCredentials(credentials)).onComplete(handler);
             }
         };
+    }
+
+    /**
+     * Counts the attempt, then hashes, both on the password checks' pool (the counts are in the
+     * shared database): a throttled attempt fails with {@link Refused}, unhashed.
+     */
+    private Future<User> countThenVerify(String name, String password, String address, UserDirectory directory) {
+        return checks.executeBlocking(() -> {
+            Duration wait = throttle.attempt(name, address);
+            return wait.isZero() ? throttle.count(name, address) : -wait.toMillis();
+        }, false).compose(inARow -> {
+            if (inARow < 0) {
+                return Future.failedFuture(new Refused(null, Duration.ofMillis(-inARow)));
+            }
+            return directory.authenticate(new UsernamePasswordCredentials(name, password))
+                    .onSuccess(user -> checks.executeBlocking(() -> {
+                        throttle.succeeded(name, address);
+                        return null;
+                    }, false))
+                    .recover(e -> {
+                        LOG.warn("Failed login for user '{}' from {} ({} in a row)", LogText.of(name), address, inARow);
+                        // the metrics and the audit trail (JDBC) told before the 401 goes out
+                        return checks.executeBlocking(() -> {
+                            throttle.rejected(name, address);
+                            return null;
+                        }, false).transform(told -> Future.failedFuture(e));
+                    });
+        });
     }
 
     /**

@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Slows password guessing without letting anyone lock a user out. Attempts are counted per
@@ -16,13 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * attempt, from {@code baseDelay} up to {@code maxDelay}. A success forgets the pair's count and
  * gives its attempt back to the address. Nothing is counted per user name alone: a stranger's
  * failures for {@code admin} never make {@code admin}'s right password wait on another address.
+ * <p>The counts live in an {@link AttemptStore}: the shared database for the running application,
+ * so replicas count an address's attempts together. Every method may block (JDBC): call them off
+ * the event loop.
  */
 public class LoginThrottle {
-
-    private static final int MAX_TRACKED = 10_000;
-
-    private record Attempts(int count, Instant last) {
-    }
 
     /** Settings (application.properties, upshift.auth.throttle.*). */
     public record Limits(int freeAttempts, int addressFreeAttempts, Duration baseDelay, Duration maxDelay) {
@@ -30,7 +26,7 @@ public class LoginThrottle {
 
     private final Clock clock;
     private final Limits limits;
-    private final Map<String, Attempts> attempts = new ConcurrentHashMap<>();
+    private final AttemptStore attempts;
     private final FailedLogins listener;
 
     /** Told of every failed login (password or API token): the metrics and the audit trail. */
@@ -39,14 +35,16 @@ public class LoginThrottle {
         void failed(String user, String address);
     }
 
-    public LoginThrottle(Clock clock, Limits limits) {
-        this(clock, limits, (user, address) -> { });
-    }
-
-    public LoginThrottle(Clock clock, Limits limits, FailedLogins listener) {
+    public LoginThrottle(Clock clock, Limits limits, AttemptStore attempts, FailedLogins listener) {
         this.clock = clock;
         this.limits = limits;
+        this.attempts = attempts;
         this.listener = listener;
+    }
+
+    /** Counts kept in this process only, failures told to no one. */
+    public LoginThrottle(Clock clock, Limits limits) {
+        this(clock, limits, AttemptStore.inMemory(), (user, address) -> { });
     }
 
     /**
@@ -64,11 +62,8 @@ public class LoginThrottle {
     }
 
     private void count(String user, String address, Instant now) {
-        if (attempts.size() > MAX_TRACKED) {
-            attempts.entrySet().removeIf(e -> stale(e.getValue(), now));
-        }
         for (String key : keys(user, address)) {
-            attempts.compute(key, (k, old) -> new Attempts((old == null || stale(old, now) ? 0 : old.count()) + 1, now));
+            attempts.add(key, now, now.minus(limits.maxDelay()));
         }
     }
 
@@ -95,20 +90,19 @@ public class LoginThrottle {
     /** The attempt was right: the pair starts afresh, and the address gets its attempt back. */
     public void succeeded(String user, String address) {
         attempts.remove(pair(user, address));
-        attempts.computeIfPresent(address(address), (k, a) -> a.count() <= 1 ? null : new Attempts(a.count() - 1, a.last()));
+        attempts.giveBack(address(address));
     }
 
     /** Attempts in a row for this pair (for the log). */
     public int count(String user, String address) {
-        Attempts a = attempts.get(pair(user, address));
-        return a == null ? 0 : a.count();
+        return attempts.find(pair(user, address)).map(AttemptStore.Attempts::count).orElse(0);
     }
 
     Duration waitFor(String user, String address, Instant now) {
         Duration wait = Duration.ZERO;
         List<String> keys = keys(user, address);
         for (int i = 0; i < keys.size(); i++) {
-            Attempts a = attempts.get(keys.get(i));
+            AttemptStore.Attempts a = attempts.find(keys.get(i)).orElse(null);
             if (a != null && !stale(a, now)) {
                 Instant until = a.last().plus(delay(a.count(), i == 0 ? limits.freeAttempts() : limits.addressFreeAttempts()));
                 if (until.isAfter(now) && Duration.between(now, until).compareTo(wait) > 0) {
@@ -129,7 +123,7 @@ public class LoginThrottle {
     }
 
     /** Forgotten after maxDelay without attempts. */
-    private boolean stale(Attempts a, Instant now) {
+    private boolean stale(AttemptStore.Attempts a, Instant now) {
         return a.last().plus(limits.maxDelay()).isBefore(now);
     }
 

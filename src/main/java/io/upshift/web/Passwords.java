@@ -3,6 +3,10 @@ package io.upshift.web;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.vertx.ext.auth.HashingStrategy;
 
@@ -17,41 +21,75 @@ public final class Passwords {
     public static final int DEFAULT_ITERATIONS = 210_000;
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern ITERATIONS = Pattern.compile("^\\$pbkdf2\\$it=(\\d{1,9})\\$");
+    /** Decoys are made for iteration counts found in the users file, so there are few of them. */
+    private static final int MAX_DECOYS = 16;
 
     private final HashingStrategy strategy = HashingStrategy.load();
     private final int iterations;
-    /** Verified for unknown users too, so that the answer takes as long as for a known one. */
-    private final String decoy;
+    /** Hashes verified for unknown users, one per iteration count, so the answer takes as long as for a known one. */
+    private final Map<Integer, String> decoys = new ConcurrentHashMap<>();
 
     public Passwords(int iterations) {
         if (iterations < 1) {
             throw new IllegalArgumentException("hash iterations must be positive, got " + iterations);
         }
         this.iterations = iterations;
-        this.decoy = hash(generate());
+        decoy(iterations);
+    }
+
+    public int iterations() {
+        return iterations;
     }
 
     public String hash(String password) {
+        return hash(password, iterations);
+    }
+
+    private String hash(String password, int rounds) {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
-        return strategy.hash("pbkdf2", Map.of("it", String.valueOf(iterations)),
+        return strategy.hash("pbkdf2", Map.of("it", String.valueOf(rounds)),
                 Base64.getEncoder().withoutPadding().encodeToString(salt), password);
     }
 
-    /** True when the password matches; a null hash (unknown user) costs as much and fails. */
+    /** The iteration count a stored hash names ({@code $pbkdf2$it=N$…}); empty when it names none. */
+    public static OptionalInt iterations(String hash) {
+        Matcher m = hash == null ? null : ITERATIONS.matcher(hash);
+        return m != null && m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    /** True when the password matches; an unreadable hash costs a check at the current count and fails. */
     public boolean verify(String hash, String password) {
         if (password == null) {
-            return false;
-        }
-        if (hash == null) {
-            strategy.verify(decoy, password);
             return false;
         }
         try {
             return strategy.verify(hash, password);
         } catch (RuntimeException malformed) {
+            strategy.verify(decoy(iterations), password);
             return false;
         }
+    }
+
+    /**
+     * For a user who does not exist: checks the password against a decoy hash of {@code rounds}
+     * iterations (those of some stored hash, see {@link UserFile#decoyIterations}), so the answer
+     * costs what a known user's would; always false.
+     */
+    public boolean verifyUnknown(String password, int rounds) {
+        int count = rounds > 0 && (decoys.containsKey(rounds) || decoys.size() < MAX_DECOYS) ? rounds : iterations;
+        strategy.verify(decoy(count), password == null ? "" : password);
+        return false;
+    }
+
+    /** The iteration counts decoys were made for (tests). */
+    java.util.Set<Integer> decoyCounts() {
+        return java.util.Set.copyOf(decoys.keySet());
+    }
+
+    private String decoy(int rounds) {
+        return decoys.computeIfAbsent(rounds, r -> hash(generate(), r));
     }
 
     /** A random password of 24 URL-safe characters (144 bits). */

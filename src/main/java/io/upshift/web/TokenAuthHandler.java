@@ -46,44 +46,62 @@ public class TokenAuthHandler implements Handler<RoutingContext> {
         return authorization != null && authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length());
     }
 
+    /** What one token check found: a wait (throttled, nothing checked), or the caller if the token is good. */
+    private record Check(Duration retryAfter, Optional<TokenCaller> caller, int failures) {
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-        // counted per address (a bad token says nothing about whose it was), after the check: a token
-        // costs one digest and one read, so a burst needs no counting before it
-        Duration wait = throttle.waitFor(THROTTLE_USER, address);
-        if (!wait.isZero()) {
-            LOG.warn("Token call from {} refused: too many failures, next attempt in {} s", address, Replies.seconds(wait));
-            replies.retryLater(ctx, 429, "too many requests", wait);
-            return;
-        }
         String secret = ctx.request().getHeader(HttpHeaders.AUTHORIZATION).substring(SCHEME.length()).trim();
-        // a JDBC read: off the event loop, unordered (calls need not wait for each other). The request
-        // is paused meanwhile, as Vert.x's own authentication handlers do, so its body waits for the route.
+        // JDBC reads (the throttle's counts, the token): off the event loop, unordered (calls need not
+        // wait for each other). The request is paused meanwhile, as Vert.x's own authentication
+        // handlers do, so its body waits for the route.
         if (!ctx.request().isEnded()) {
             ctx.request().pause();
         }
-        ctx.vertx().executeBlocking(() -> tokens.authenticate(secret), false).onComplete(result -> {
+        ctx.vertx().executeBlocking(() -> check(secret, address), false).onComplete(result -> {
             ctx.request().resume();
             if (result.failed()) {
                 ctx.fail(500, result.cause());
                 return;
             }
-            Optional<TokenCaller> caller = result.result();
-            if (caller.isEmpty()) {
-                int failures = throttle.failed(THROTTLE_USER, address);
-                LOG.warn("Invalid, revoked or expired API token from {} ({} in a row)", address, failures);
+            Check check = result.result();
+            if (!check.retryAfter().isZero()) {
+                LOG.warn("Token call from {} refused: too many failures, next attempt in {} s", address,
+                        Replies.seconds(check.retryAfter()));
+                replies.retryLater(ctx, 429, "too many requests", check.retryAfter());
+            } else if (check.caller().isEmpty()) {
+                LOG.warn("Invalid, revoked or expired API token from {} ({} in a row)", address, check.failures());
                 ctx.response().putHeader("WWW-Authenticate",
                         "Bearer realm=\"" + Access.REALM + "\", error=\"invalid_token\"");
                 replies.send(ctx, 401, Map.of("error", "invalid token",
                         "reasons", java.util.List.of("the token is unknown, revoked or expired")));
-                return;
+            } else {
+                User user = User.fromName(check.caller().get().subject());
+                user.authorizations().add(PROVIDER, RoleBasedAuthorization.create(check.caller().get().role().id()));
+                ctx.setUser(user);
+                ctx.next();
             }
-            throttle.succeeded(THROTTLE_USER, address);
-            User user = User.fromName(caller.get().subject());
-            user.authorizations().add(PROVIDER, RoleBasedAuthorization.create(caller.get().role().id()));
-            ctx.setUser(user);
-            ctx.next();
         });
+    }
+
+    /**
+     * Counted per address (a bad token says nothing about whose it was), after the check: a token
+     * costs one digest and one read, so a burst needs no counting before it.
+     */
+    private Check check(String secret, String address) {
+        Duration wait = throttle.waitFor(THROTTLE_USER, address);
+        if (!wait.isZero()) {
+            return new Check(wait, Optional.empty(), 0);
+        }
+        Optional<TokenCaller> caller = tokens.authenticate(secret);
+        if (caller.isEmpty()) {
+            return new Check(Duration.ZERO, caller, throttle.failed(THROTTLE_USER, address));
+        }
+        if (throttle.count(THROTTLE_USER, address) > 0) {
+            throttle.succeeded(THROTTLE_USER, address);
+        }
+        return new Check(Duration.ZERO, caller, 0);
     }
 }

@@ -45,7 +45,9 @@ public class UserDirectory implements AuthenticationProvider, AuthorizationProvi
         // PBKDF2 takes a noticeable time by design: off the event loop, on a pool of its own
         return hashing.executeBlocking(() -> {
             Optional<UserFile.Entry> entry = UserFile.validName(name) ? file.find(name) : Optional.empty();
-            if (!passwords.verify(entry.map(UserFile.Entry::password).orElse(null), password)) {
+            boolean right = entry.isPresent() ? passwords.verify(entry.get().password(), password)
+                    : passwords.verifyUnknown(password, file.decoyIterations(name, passwords.iterations()));
+            if (!right) {
                 throw new IllegalArgumentException(WRONG_CREDENTIALS);
             }
             return User.fromName(name);

@@ -74,6 +74,19 @@ public class UserFile {
         return Optional.ofNullable(entry);
     }
 
+    /**
+     * The iteration count an unknown user's decoy check uses: that of a stored hash picked by the
+     * name (the same one for the same name), so unknown names cost what known ones do, however
+     * the stored counts differ (hashes made before the count was raised keep theirs);
+     * {@code fallback} when no stored hash names one.
+     */
+    public int decoyIterations(String unknownName, int fallback) {
+        int[] counts = read().users().values().stream()
+                .map(Entry::password).map(Passwords::iterations)
+                .filter(java.util.OptionalInt::isPresent).mapToInt(java.util.OptionalInt::getAsInt).sorted().toArray();
+        return counts.length == 0 ? fallback : counts[Math.floorMod(String.valueOf(unknownName).hashCode(), counts.length)];
+    }
+
     public Optional<Role> role(String name) {
         return find(name).map(entry -> Role.of(entry.role()));
     }

@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.CapturedLog;
 import io.upshift.UpshiftTestSupport;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
@@ -107,5 +109,35 @@ class InboxHardeningTest extends UpshiftTestSupport {
         assertThat(latest.path("status").asInt()).isEqualTo(400);
         assertThat(inbox().resolve(".failed/retained-0.yaml")).doesNotExist();
         assertThat(inbox().resolve(".failed/retained-0.yaml.errors.json")).doesNotExist();
+    }
+
+    /** Finding 12 for file names: a line break in a name is read, archived under a safe name, and logged on one line. */
+    @Test
+    void aLineBreakInAFileNameCannotForgeALogLine() throws Exception {
+        String name = "forged\nWARN fake\u2028line.yaml";
+        try (CapturedLog log = new CapturedLog()) {
+            drop(name, "{ not yaml: [".getBytes(StandardCharsets.UTF_8));
+            assertThat(inbox().resolve(".failed/forged_WARN fake_line.yaml")).exists();
+            assertThat(inbox().resolve(".failed/forged_WARN fake_line.yaml.errors.json")).exists();
+            List<String> ours = log.lines().stream().filter(line -> line.contains("forged")).toList();
+            assertThat(ours).isNotEmpty().allSatisfy(line -> assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1));
+            assertThat(ours).allSatisfy(line -> assertThat(line).doesNotContain("\u2028"));
+            assertThat(log.lines()).noneMatch(line -> line.startsWith("WARN fake") || line.startsWith("line.yaml"));
+        }
+    }
+
+    /** Finding 14: archived files older than upshift.inbox.retention go when the next file is archived. */
+    @Test
+    void archivedFilesPastTheRetentionAreRemoved() throws Exception {
+        Path done = Files.createDirectories(inbox().resolve(".done"));
+        Path old = Files.writeString(done.resolve("ancient.yaml"), "version: 1.0.0.00\n");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofHours(721))));
+        Path recent = Files.writeString(done.resolve("recent.yaml"), "version: 1.0.0.01\n");
+        Files.setLastModifiedTime(recent, FileTime.from(Instant.now().minus(Duration.ofHours(719))));
+        drop("platform-5.1.2.66.yaml", new String(example("platform-5.1.2.04.yaml"), StandardCharsets.UTF_8)
+                .replace("5.1.2.04", "5.1.2.66").getBytes(StandardCharsets.UTF_8));
+        assertThat(done.resolve("platform-5.1.2.66.yaml")).exists();
+        assertThat(old).doesNotExist();
+        assertThat(recent).exists();
     }
 }

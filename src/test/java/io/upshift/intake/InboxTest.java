@@ -23,6 +23,11 @@ class InboxTest extends UpshiftTestSupport {
         assertThat(inbox().resolve("platform.yaml")).doesNotExist();
         JsonNode list = body(get("/api/versions"));
         assertThat(list.findValuesAsText("source")).contains("inbox:platform.yaml");
+        for (JsonNode version : list) { // no authenticated user sent it
+            if (version.path("source").asText().equals("inbox:platform.yaml")) {
+                assertThat(version.path("uploadedBy").isTextual()).as(version.toString()).isFalse();
+            }
+        }
     }
 
     @Test

@@ -41,7 +41,7 @@ class VersionIntakeHttpTest extends UpshiftTestSupport {
     }
 
     @Test
-    void listsStoredVersionsWithTheirSource() throws Exception {
+    void listsStoredVersionsWithTheirSourceAndUploader() throws Exception {
         post("/api/versions", "application/yaml", example("platform-5.1.2.02.yaml"));
         HttpResponse<String> list = get("/api/versions");
         assertThat(list.statusCode()).isEqualTo(200);
@@ -53,6 +53,7 @@ class VersionIntakeHttpTest extends UpshiftTestSupport {
         }
         assertThat(entry).isNotNull();
         assertThat(entry.path("source").asText()).isEqualTo("http");
+        assertThat(entry.path("uploadedBy").asText()).as("the authenticated user who sent it").isEqualTo(OPERATOR);
         assertThat(entry.path("services").asInt()).isEqualTo(7);
         assertThat(entry.path("importedAt").asText()).isNotBlank();
     }

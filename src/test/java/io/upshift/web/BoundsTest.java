@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 
 import javax.sql.DataSource;
 
+import io.upshift.CapturedLog;
 import io.upshift.UpshiftTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +36,13 @@ class BoundsTest extends UpshiftTestSupport {
             yaml.append("  - name: s").append(i).append("\n    image: r/s:1\n    dependsOn: [")
                     .append("u".repeat(70)).append(i).append("]\n");
         }
-        HttpResponse<String> answer = post("/api/versions", "application/yaml",
-                yaml.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> answer;
+        try (CapturedLog log = new CapturedLog()) {
+            answer = post("/api/versions", "application/yaml", yaml.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            // the refusal's log line lists the capped reasons, not 6,000 of them
+            assertThat(log.lines()).filteredOn(line -> line.contains("rejected with 422")).isNotEmpty()
+                    .allSatisfy(line -> assertThat(line.length()).isLessThan(64 * 1024));
+        }
         assertThat(answer.statusCode()).isEqualTo(422);
         com.fasterxml.jackson.databind.JsonNode reasons = body(answer).path("reasons");
         assertThat(reasons.size()).isEqualTo(io.upshift.RejectedException.MAX_REASONS + 1);

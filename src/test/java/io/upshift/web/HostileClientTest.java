@@ -78,7 +78,10 @@ class HostileClientTest extends UpshiftTestSupport {
     void everyAnswerCarriesNosniffAndAContentSecurityPolicy() throws Exception {
         for (HttpResponse<String> answer : java.util.List.of(get("/api/versions"), get("/no/such/page"),
                 send(null, HttpRequest.newBuilder(uri("/api/versions"))), send(null, HttpRequest.newBuilder(uri("/observe/health"))),
-                send(null, HttpRequest.newBuilder(uri("/console/login.html"))))) {
+                send(null, HttpRequest.newBuilder(uri("/console/login.html"))),
+                send(OPERATOR, postRequest("/api/upgrades?dryRun=true", "text/plain", UPGRADE.getBytes())),
+                send(OPERATOR, postRequest("/api/upgrades?dryRun=true", "application/json", UPGRADE.getBytes())
+                        .header("Origin", "https://evil.example")))) {
             assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(answer.uri().toString()).hasValue("nosniff");
             assertThat(answer.headers().firstValue("Content-Security-Policy")).as(answer.uri().toString())
                     .hasValueSatisfying(csp -> assertThat(csp).contains("frame-ancestors 'none'"));
