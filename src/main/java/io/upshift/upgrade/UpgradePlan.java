@@ -15,24 +15,33 @@ import io.upshift.precheck.PrecheckReport;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode requestedMode, UpgradeMode mode,
-        String modeReason, List<PlannedService> services, @JsonIgnore UpgradeRequest request, PrecheckReport prechecks) {
+        String modeReason, List<PlannedService> services, @JsonIgnore UpgradeRequest request, PrecheckReport prechecks,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobProgress> jobs) {
 
     public UpgradePlan {
         services = List.copyOf(services);
+        jobs = jobs == null ? List.of() : List.copyOf(jobs);
     }
 
     public UpgradePlan(String fromVersion, String targetVersion, UpgradeMode requestedMode, UpgradeMode mode,
             String modeReason, List<PlannedService> services, UpgradeRequest request) {
-        this(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, null);
+        this(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, null, List.of());
     }
 
     public UpgradePlan withMode(Verdict verdict) {
         return new UpgradePlan(fromVersion, targetVersion, requestedMode, verdict.mode(), verdict.reason(), services,
-                request, prechecks);
+                request, prechecks, jobs);
     }
 
     public UpgradePlan withPrechecks(PrecheckReport report) {
-        return new UpgradePlan(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, report);
+        return new UpgradePlan(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, report,
+                jobs);
+    }
+
+    /** The plan with the jobs the upgrade runs, in the order they run. */
+    public UpgradePlan withJobs(List<JobProgress> planned) {
+        return new UpgradePlan(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request,
+                prechecks, planned);
     }
 
     @JsonProperty("impact")

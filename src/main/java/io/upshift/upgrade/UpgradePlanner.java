@@ -127,7 +127,26 @@ public class UpgradePlanner {
         }
         UpgradeMode requested = request.mode() == null ? UpgradeMode.ZERO_DOWNTIME : request.mode();
         return new UpgradePlan(runs, target.version(), requested, verdict.mode(), verdict.reason(),
-                planned, request);
+                planned, request).withJobs(jobs(target));
+    }
+
+    /**
+     * The jobs of {@code target}, in the order they run: the version's {@code before} jobs, each
+     * service's (in upgrade order), the version's {@code after} jobs. Version-level jobs run in the
+     * platform namespace, a service's in the service's.
+     */
+    List<JobProgress> jobs(VersionConfig target) {
+        List<JobProgress> jobs = new ArrayList<>();
+        target.jobsBefore().forEach(j -> jobs.add(JobProgress.pending(j.name(), JobStage.BEFORE, null,
+                defaultNamespace, j)));
+        for (String name : DependencyGraph.of(target).order()) {
+            ServiceSpec s = target.service(name).orElseThrow();
+            s.jobsBefore().forEach(j -> jobs.add(JobProgress.pending(j.name(), JobStage.SERVICE_BEFORE, name,
+                    s.namespaceOr(defaultNamespace), j)));
+        }
+        target.jobsAfter().forEach(j -> jobs.add(JobProgress.pending(j.name(), JobStage.AFTER, null,
+                defaultNamespace, j)));
+        return jobs;
     }
 
     /**
@@ -191,25 +210,18 @@ public class UpgradePlanner {
 
     /**
      * What a release may ask for that this Upshift does not do yet (docs/version-config.md: Releases):
-     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: jobs, StatefulSets,
+     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: StatefulSets,
      * services created from a template, services retired from the running version.
      */
     static void refuseUnsupported(VersionConfig running, VersionConfig target) {
         List<String> reasons = new ArrayList<>();
-        List<String> jobs = new ArrayList<>();
-        target.jobsBefore().forEach(j -> jobs.add("jobs.before: " + j.name()));
-        target.jobsAfter().forEach(j -> jobs.add("jobs.after: " + j.name()));
         for (ServiceSpec s : target.services()) {
-            s.jobsBefore().forEach(j -> jobs.add(s.name() + ".jobs.before: " + j.name()));
             if (s.workloadKind() == WorkloadKind.STATEFUL_SET) {
                 reasons.add(s.name() + ": StatefulSets are not rolled by this version of Upshift yet");
             }
             if (s.template() != null && (running == null || running.service(s.name()).isEmpty())) {
                 reasons.add(s.name() + ": creating a new service from its template is not supported yet");
             }
-        }
-        if (!jobs.isEmpty()) {
-            reasons.add("jobs are not run by this version of Upshift yet: " + String.join(", ", jobs));
         }
         if (running != null) {
             running.services().stream().filter(s -> target.service(s.name()).isEmpty()).forEach(s -> reasons.add(
