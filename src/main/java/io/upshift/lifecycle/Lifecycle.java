@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.upshift.RejectedException;
+import io.upshift.kubernetes.ServiceChange;
 import io.upshift.kubernetes.StepAction;
 import io.upshift.kubernetes.StepOutcome;
 import io.upshift.upgrade.Action;
@@ -212,7 +213,8 @@ public final class Lifecycle {
         boolean back = phase == Phase.ROLLBACK || phase == Phase.RESTORE;
         String image = back ? s.fromImage() : s.toImage();
         String verb = verb(phase, step.record.mode());
-        step.log(s.name() + ": " + verb + (phase == Phase.SCALE_DOWN ? "" : " to " + image));
+        step.log(s.name() + ": " + (s.change() != null && phase != Phase.SCALE_DOWN ? changing(s, back)
+                : verb + (phase == Phase.SCALE_DOWN ? "" : " to " + image)));
         step.record = step.record.withService(s.started(back ? ServiceState.ROLLING_BACK : ServiceState.RUNNING,
                 phase, step.now(), verb));
     }
@@ -537,6 +539,19 @@ public final class Lifecycle {
                 .map(s -> s.name() + ": " + s.message()).collect(Collectors.joining("; "));
     }
 
+    /** What a step does to a service the upgrade creates or retires. */
+    private static String changing(ServiceProgress s, boolean back) {
+        ServiceChange c = s.change();
+        if (c.creates()) {
+            return back ? "deleting what this upgrade created (Deployment, Service, new ConfigMaps)"
+                    : "creating from its template at " + s.toImage();
+        }
+        Integer replicas = s.fromSpec() == null ? null : s.fromSpec().replicas();
+        return back ? "bringing back the retired service at " + s.fromImage() + (replicas == null ? ""
+                : " with " + replicas + " replicas") + (c.prune() ? " (created again if it was deleted)" : "")
+                : "retiring: scaling to 0" + (c.prune() ? ", then deleting its Deployment and Service (prune)" : "");
+    }
+
     private static String verb(Phase phase, UpgradeMode mode) {
         return switch (phase) {
             case ROLLING, FINISH -> "rolling update";
@@ -560,6 +575,11 @@ public final class Lifecycle {
         public io.upshift.kubernetes.WorkloadSpec spec(ServiceProgress s) {
             return action == StepAction.SCALE_DOWN ? null : previousImage ? s.fromSpec() : s.toSpec();
         }
+
+        /** A service created or retired: going back, what was created is removed and what was retired comes back. */
+        public ServiceChange change(ServiceProgress s) {
+            return s.change() == null ? null : previousImage ? s.change().undo() : s.change();
+        }
     }
 
     public static PhasePlan plan(UpgradeRecord r, Phase phase) {
@@ -568,8 +588,10 @@ public final class Lifecycle {
         return switch (phase) {
             case ROLLING -> new PhasePlan(phase, withJobs(r, graph), skipWithJobs(r, s -> s.state().isDone()),
                     StepAction.ROLLING, false);
-            case SCALE_DOWN -> new PhasePlan(phase, graph.reversed(),
-                    skip(r, s -> s.state().isDone() || s.state() == ServiceState.SCALED_DOWN), StepAction.SCALE_DOWN, false);
+            // a service the upgrade creates has nothing to take down
+            case SCALE_DOWN -> new PhasePlan(phase, graph.reversed(), skip(r, s -> s.state().isDone()
+                    || s.state() == ServiceState.SCALED_DOWN || (s.change() != null && s.change().creates())),
+                    StepAction.SCALE_DOWN, false);
             case SCALE_UP -> new PhasePlan(phase, withJobs(r, graph), skipWithJobs(r, s -> s.state().isDone()),
                     StepAction.SCALE_UP, false);
             case FINISH -> new PhasePlan(phase, graph, skip(r, s -> s.state() != ServiceState.RUNNING),

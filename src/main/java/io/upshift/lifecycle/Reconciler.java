@@ -173,7 +173,8 @@ public class Reconciler {
         for (UpgradePlan.PlannedService s : plan.services()) {
             services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
                     ServiceState.PENDING, s.fromImage(), s.toImage(), s.replicas(), null, null, null,
-                    s.alreadyAtTarget() ? "already at target" : null, null, List.of(), s.fromSpec(), s.toSpec()));
+                    s.alreadyAtTarget() ? "already at target" : null, null, List.of(), s.fromSpec(), s.toSpec(),
+                    s.change()));
         }
         UpgradeRecord record = UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
                 plan.mode(), plan.modeReason(), trigger, requestedBy, clock.instant(), services,
@@ -573,7 +574,7 @@ public class Reconciler {
                     }
                     ServiceProgress s = services.get(name);
                     return steps.run(new ServiceStep(id, version, name, s.namespace(), s.deployment(), s.container(),
-                            plan.image(s), plan.action(), plan.spec(s)), line -> log.append(id, line))
+                            plan.image(s), plan.action(), plan.spec(s), plan.change(s)), line -> log.append(id, line))
                             .thenApply(Object.class::cast);
                 }, new DagListener<>() {
                     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.upshift.kubernetes.ServiceChange;
 import io.upshift.kubernetes.WorkloadSpec;
 import io.upshift.precheck.PrecheckReport;
 
@@ -58,19 +59,29 @@ public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode 
     public record PlannedService(String name, String namespace, String deployment, String container,
             List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget,
             @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec fromSpec,
-            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec,
+            @JsonIgnore ServiceChange change) {
 
         public PlannedService(String name, String namespace, String deployment, String container,
                 List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget) {
             this(name, namespace, deployment, container, dependsOn, fromImage, toImage, replicas, alreadyAtTarget, null,
-                    null);
+                    null, null);
+        }
+
+        public PlannedService(String name, String namespace, String deployment, String container,
+                List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget,
+                WorkloadSpec fromSpec, WorkloadSpec toSpec) {
+            this(name, namespace, deployment, container, dependsOn, fromImage, toImage, replicas, alreadyAtTarget,
+                    fromSpec, toSpec, null);
         }
 
         /** What the upgrade changes on this service, from what the cluster runs (see {@link ServiceDiff}). */
         @JsonProperty("diff")
         public ServiceDiff diff() {
             // unnamed: the plan's line names the service
-            return ServiceDiff.of(null, fromImage, fromSpec, toImage, toSpec, false, false, List.of());
+            boolean retired = change != null && change.retires();
+            return ServiceDiff.of(null, change != null && change.creates() ? null : fromImage, fromSpec, toImage,
+                    toSpec, retired, retired && change.prune(), List.of());
         }
     }
 }

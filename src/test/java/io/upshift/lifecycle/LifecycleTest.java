@@ -465,7 +465,7 @@ class LifecycleTest {
     private static ServiceProgress service(String name, String state, List<String> dependsOn) {
         return new ServiceProgress(name, "platform", name, null, dependsOn, ServiceState.valueOf(state), "img/" + name + ":1",
                 "img/" + name + ":2", 2, null, null, null, state.equals("FAILED") ? "progress deadline exceeded"
-                        : state.equals("RUNNING") ? "rolling update" : null, null, List.of(), null, null);
+                        : state.equals("RUNNING") ? "rolling update" : null, null, List.of(), null, null, null);
     }
 
     /** What this process has in flight in the row's state: the record's phase, except after a restart. */

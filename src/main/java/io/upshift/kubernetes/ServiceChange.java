@@ -1,0 +1,57 @@
+package io.upshift.kubernetes;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.upshift.version.ServiceTemplate;
+
+/**
+ * A service an upgrade creates or retires, rather than changes in place (null for those). A
+ * {@link Kind#CREATE} carries the version config's {@code template}; a {@link Kind#RETIRE} carries
+ * {@code prune} and, when it prunes, the Deployment and Service as they were before (their
+ * server-set fields removed), so a rollback can create them again with their replicas. The
+ * rollback of either is its {@link #undo}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServiceChange(Kind kind, ServiceTemplate template, boolean prune, Deployment deployment,
+        Service service) {
+
+    public enum Kind {
+        /** Created from its template (Deployment, Service, ConfigMaps), in dependency order, waited until ready. */
+        CREATE,
+        /** Scaled to 0 once its dependents moved; with {@code prune}, its Deployment and Service deleted. */
+        RETIRE,
+        /** The rollback of a CREATE: what the upgrade created is deleted. */
+        REMOVE_CREATED,
+        /** The rollback of a RETIRE: created again when pruned, scaled back to its replicas. */
+        RESTORE_RETIRED
+    }
+
+    public static ServiceChange create(ServiceTemplate template) {
+        return new ServiceChange(Kind.CREATE, template, false, null, null);
+    }
+
+    public static ServiceChange retire(boolean prune, Deployment before, Service serviceBefore) {
+        return new ServiceChange(Kind.RETIRE, null, prune, prune ? before : null, prune ? serviceBefore : null);
+    }
+
+    /** What a rollback does to this service. */
+    public ServiceChange undo() {
+        return switch (kind) {
+            case CREATE -> new ServiceChange(Kind.REMOVE_CREATED, template, prune, deployment, service);
+            case RETIRE -> new ServiceChange(Kind.RESTORE_RETIRED, template, prune, deployment, service);
+            default -> this;
+        };
+    }
+
+    @JsonIgnore
+    public boolean creates() {
+        return kind == Kind.CREATE;
+    }
+
+    @JsonIgnore
+    public boolean retires() {
+        return kind == Kind.RETIRE;
+    }
+}
