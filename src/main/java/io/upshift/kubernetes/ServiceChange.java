@@ -41,7 +41,8 @@ public record ServiceChange(Kind kind, ServiceTemplate template, boolean prune, 
         return switch (kind) {
             case CREATE -> new ServiceChange(Kind.REMOVE_CREATED, template, prune, deployment, service);
             case RETIRE -> new ServiceChange(Kind.RESTORE_RETIRED, template, prune, deployment, service);
-            default -> this;
+            case REMOVE_CREATED -> new ServiceChange(Kind.CREATE, template, prune, deployment, service);
+            case RESTORE_RETIRED -> new ServiceChange(Kind.RETIRE, template, prune, deployment, service);
         };
     }
 
@@ -53,5 +54,11 @@ public record ServiceChange(Kind kind, ServiceTemplate template, boolean prune, 
     @JsonIgnore
     public boolean retires() {
         return kind == Kind.RETIRE;
+    }
+
+    /** Its workload is gone once the step is done (retired with prune, or created and removed again). */
+    @JsonIgnore
+    public boolean deletes() {
+        return kind == Kind.REMOVE_CREATED || (kind == Kind.RETIRE && prune);
     }
 }

@@ -539,17 +539,19 @@ public final class Lifecycle {
                 .map(s -> s.name() + ": " + s.message()).collect(Collectors.joining("; "));
     }
 
-    /** What a step does to a service the upgrade creates or retires. */
+    /** What a step does to a service the upgrade creates or retires (or, going back, removes or brings back). */
     private static String changing(ServiceProgress s, boolean back) {
-        ServiceChange c = s.change();
-        if (c.creates()) {
-            return back ? "deleting what this upgrade created (Deployment, Service, new ConfigMaps)"
-                    : "creating from its template at " + s.toImage();
-        }
-        Integer replicas = s.fromSpec() == null ? null : s.fromSpec().replicas();
-        return back ? "bringing back the retired service at " + s.fromImage() + (replicas == null ? ""
-                : " with " + replicas + " replicas") + (c.prune() ? " (created again if it was deleted)" : "")
-                : "retiring: scaling to 0" + (c.prune() ? ", then deleting its Deployment and Service (prune)" : "");
+        ServiceChange c = back ? s.change().undo() : s.change();
+        String image = back ? s.fromImage() : s.toImage();
+        io.upshift.kubernetes.WorkloadSpec spec = back ? s.fromSpec() : s.toSpec();
+        Integer replicas = spec == null ? null : spec.replicas();
+        return switch (c.kind()) {
+            case CREATE -> "creating from its template at " + image;
+            case REMOVE_CREATED -> "deleting what this upgrade created (Deployment, Service, new ConfigMaps)";
+            case RETIRE -> "retiring: scaling to 0" + (c.prune() ? ", then deleting its Deployment and Service (prune)" : "");
+            case RESTORE_RETIRED -> "bringing back the retired service at " + image + (replicas == null ? ""
+                    : " with " + replicas + " replicas") + (c.prune() ? " (created again if it was deleted)" : "");
+        };
     }
 
     private static String verb(Phase phase, UpgradeMode mode) {

@@ -79,9 +79,9 @@ public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode 
         @JsonProperty("diff")
         public ServiceDiff diff() {
             // unnamed: the plan's line names the service
-            boolean retired = change != null && change.retires();
+            boolean gone = change != null && (change.retires() || change.deletes());
             return ServiceDiff.of(null, change != null && change.creates() ? null : fromImage, fromSpec, toImage,
-                    toSpec, retired, retired && change.prune(), List.of());
+                    toSpec, gone, gone && change.deletes(), List.of());
         }
     }
 }

@@ -217,6 +217,10 @@ public class UpgradePlanner {
         for (String name : order.order()) {
             ServiceProgress s = original.service(name).orElseThrow();
             Deployment d = byNamespace.computeIfAbsent(s.namespace(), this::deployments).get(s.deployment());
+            if (s.change() != null) {
+                planned.add(undo(s, d, order.dependsOn(name)));
+                continue;
+            }
             if (d == null) {
                 problems.add(name + ": Deployment " + s.namespace() + "/" + s.deployment() + " not found in the cluster");
                 continue;
@@ -244,6 +248,31 @@ public class UpgradePlanner {
         String current = platform.current();
         return new UpgradePlan(current, original.fromVersion(), original.mode(), original.mode(),
                 "rollback of " + original.id() + ": every service back to the image it started from", planned, null);
+    }
+
+    /**
+     * A service {@code original} created (deleted again, with the ConfigMaps it added) or retired
+     * (created again when pruned, back to its replicas): what its own rollback would have done.
+     */
+    private UpgradePlan.PlannedService undo(ServiceProgress s, Deployment d, List<String> dependsOn) {
+        ServiceChange undo = s.change().undo();
+        String now = null;
+        int replicas = 0;
+        if (d != null) {
+            replicas = DeploymentRules.desiredReplicas(d);
+            try {
+                now = DeploymentRules.container(d, s.container(), s.name()).getImage();
+            } catch (RolloutException e) {
+                now = null;
+            }
+        }
+        boolean already = undo.kind() == ServiceChange.Kind.REMOVE_CREATED ? d == null
+                : d != null && s.fromImage() != null && s.fromImage().equals(now) && s.fromSpec() != null
+                        && s.fromSpec().replicas() != null && s.fromSpec().replicas() == replicas
+                        && DeploymentRules.rolledOut(d);
+        WorkloadSpec current = new WorkloadSpec(null, null, null, replicas, null);
+        return new UpgradePlan.PlannedService(s.name(), s.namespace(), s.deployment(), s.container(), dependsOn, now,
+                s.fromImage(), replicas, already, current, s.fromSpec(), undo);
     }
 
     /** The record with each service's image and replicas as the cluster reports them now. */

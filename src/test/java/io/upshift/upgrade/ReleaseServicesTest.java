@@ -191,4 +191,25 @@ class ReleaseServicesTest extends UpshiftTestSupport {
         snapshot.path("services").forEach(s -> names.add(s.path("name").asText()));
         assertThat(names).contains("lineage").doesNotContain("scheduler");
     }
+
+    @Test
+    @Order(3)
+    void theRollbackActionDeletesTheCreatedServiceAndBringsThePrunedOneBack() throws Exception {
+        String original = body(get("/api/upgrades")).get(0).path("id").asText();
+        assertThat(body(get("/api/upgrades/" + original)).path("targetVersion").asText()).isEqualTo("5.1.2.04");
+
+        String rollback = body(postJson("/api/upgrades/" + original + "/rollback", "")).path("id").asText();
+        JsonNode ended = awaitUpgrade(rollback, "SUCCEEDED");
+
+        assertThat(line(ended, "lineage").path("message").asText())
+                .isEqualTo("deleted its Deployment and Service (created by the upgrade)");
+        assertThat(deployment("lineage")).isNull();
+        assertThat(service("lineage")).isNull();
+        Deployment scheduler = deployment("scheduler");
+        assertThat(scheduler.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(scheduler.getStatus().getReadyReplicas()).isEqualTo(2);
+        assertThat(container(scheduler).getImage()).isEqualTo("registry.upshift.local/dataphin/scheduler:5.1.2.02");
+        assertThat(service("scheduler")).isNotNull();
+        assertThat(container(deployment("metadata")).getResources()).as("none before 5.1.2.04, none again").isNull();
+    }
 }
