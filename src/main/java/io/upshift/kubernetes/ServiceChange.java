@@ -1,7 +1,11 @@
 package io.upshift.kubernetes;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.upshift.version.ServiceTemplate;
@@ -11,11 +15,16 @@ import io.upshift.version.ServiceTemplate;
  * {@link Kind#CREATE} carries the version config's {@code template}; a {@link Kind#RETIRE} carries
  * {@code prune} and, when it prunes, the Deployment and Service as they were before (their
  * server-set fields removed), so a rollback can create them again with their replicas. The
- * rollback of either is its {@link #undo}.
+ * rollback of either is its {@link #undo}. The captured objects are kept as their JSON documents
+ * (the record's API shows them as the Kubernetes API does, without the Kubernetes model in its schema).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ServiceChange(Kind kind, ServiceTemplate template, boolean prune, Deployment deployment,
-        Service service) {
+public record ServiceChange(Kind kind, ServiceTemplate template, boolean prune, Map<String, Object> deployment,
+        Map<String, Object> service) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> DOCUMENT = new TypeReference<>() {
+    };
 
     public enum Kind {
         /** Created from its template (Deployment, Service, ConfigMaps), in dependency order, waited until ready. */
@@ -33,7 +42,24 @@ public record ServiceChange(Kind kind, ServiceTemplate template, boolean prune, 
     }
 
     public static ServiceChange retire(boolean prune, Deployment before, Service serviceBefore) {
-        return new ServiceChange(Kind.RETIRE, null, prune, prune ? before : null, prune ? serviceBefore : null);
+        return new ServiceChange(Kind.RETIRE, null, prune, prune ? document(before) : null,
+                prune ? document(serviceBefore) : null);
+    }
+
+    /** The Deployment captured before it was pruned, or null. */
+    @JsonIgnore
+    public Deployment capturedDeployment() {
+        return deployment == null ? null : JSON.convertValue(deployment, Deployment.class);
+    }
+
+    /** Its Service captured before it was pruned, or null. */
+    @JsonIgnore
+    public Service capturedService() {
+        return service == null ? null : JSON.convertValue(service, Service.class);
+    }
+
+    private static Map<String, Object> document(Object kubernetesObject) {
+        return kubernetesObject == null ? null : JSON.convertValue(kubernetesObject, DOCUMENT);
     }
 
     /** What a rollback does to this service. */

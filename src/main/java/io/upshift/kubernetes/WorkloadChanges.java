@@ -73,10 +73,11 @@ public final class WorkloadChanges {
             return false;
         }
         if (change.service() != null && client.services().inNamespace(step.namespace()).withName(name).get() == null) {
-            createTolerant(() -> client.services().inNamespace(step.namespace()).resource(change.service()).create());
+            createTolerant(() -> client.services().inNamespace(step.namespace()).resource(change.capturedService())
+                    .create());
         }
-        createTolerant(() -> client.apps().deployments().inNamespace(step.namespace()).resource(change.deployment())
-                .create());
+        createTolerant(() -> client.apps().deployments().inNamespace(step.namespace())
+                .resource(change.capturedDeployment()).create());
         return true;
     }
 
