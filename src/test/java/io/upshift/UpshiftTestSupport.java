@@ -232,7 +232,7 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
                 plan.requestedMode(), plan.mode(), plan.modeReason(), "http", "ops", java.time.Instant.now(),
                 plan.services().stream().map(s -> new io.upshift.upgrade.ServiceProgress(s.name(), s.namespace(),
                         s.deployment(), s.container(), s.dependsOn(), io.upshift.upgrade.ServiceState.PENDING,
-                        s.fromImage(), s.toImage(), s.replicas(), null, null, null, null, null, null, null, null)).toList(),
+                        s.fromImage(), s.toImage(), s.replicas(), null, null, null, null, null, null, null, null, null)).toList(),
                 null, 8, null, false);
     }
 

@@ -27,6 +27,8 @@ import io.upshift.upgrade.PlatformSnapshot;
 import io.upshift.upgrade.PlatformLockRepository;
 import io.upshift.upgrade.UpgradeHttp;
 import io.upshift.upgrade.UpgradeIds;
+import io.upshift.upgrade.UpgradeJobs;
+import io.upshift.kubernetes.VerifyJobs;
 import io.upshift.upgrade.UpgradeImportGuard;
 import io.upshift.upgrade.UpgradePlanner;
 import io.upshift.upgrade.UpgradeRequest;
@@ -119,6 +121,18 @@ public class UpgradeConfiguration implements CamelConfiguration {
                 camel.getExecutorServiceManager().newFixedThreadPool(this, "prechecks", threads));
     }
 
+    /** A release's jobs: Jobs created, watched and read on a small pool of their own; nothing waits on a running Job. */
+    @BindToRegistry(value = "upgradeJobs", lazy = true)
+    public UpgradeJobs upgradeJobs(CamelContext camel, @BeanInject("kubernetesClient") KubernetesClient client,
+            @PropertyInject("upshift.jobs.timeout") String timeout,
+            @PropertyInject("upshift.jobs.keep-for") String keepFor,
+            @PropertyInject("upshift.jobs.log-lines") int logLines) {
+        var executors = camel.getExecutorServiceManager();
+        VerifyJobs jobs = new VerifyJobs(client, executors.newSingleThreadScheduledExecutor(this, "upgrade-job-timers"),
+                executors.newFixedThreadPool(this, "upgrade-jobs", 2), logLines);
+        return new UpgradeJobs(jobs, new UpgradeJobs.Settings(Durations.parse(timeout), Durations.parse(keepFor)));
+    }
+
     /**
      * The lifecycle's reconciler: events go to route {@code reconcile} ({@code seda:reconcile});
      * service steps to route {@code roll-service}, sent from a small pool so a step's start never
@@ -131,6 +145,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("upgradeIds") UpgradeIds ids, @BeanInject("clock") Clock clock,
             @BeanInject("prechecker") Prechecker prechecker, @BeanInject("signals") Signals signals,
             @BeanInject("verifier") Verifier verifier, @BeanInject("availabilityProbes") AvailabilityProbes probes,
+            @BeanInject("upgradeJobs") UpgradeJobs jobs,
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
@@ -142,6 +157,7 @@ public class UpgradeConfiguration implements CamelConfiguration {
                 executors.newSingleThreadScheduledExecutor(this, "upgrade-timers"), prechecker, workers);
         reconciler.verifyWith(verifier);
         reconciler.probeWith(probes);
+        reconciler.jobsWith(jobs);
         ProducerTemplate template = camel.createProducerTemplate();
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");

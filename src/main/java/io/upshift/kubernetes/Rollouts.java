@@ -115,7 +115,7 @@ public class Rollouts extends ServiceSupport {
                 throw new RolloutException("a service step needs a namespace, a deployment (or service) and an action: "
                         + step);
             }
-            if (step.image() == null && step.action() != StepAction.SCALE_DOWN) {
+            if (step.image() == null && step.action() != StepAction.SCALE_DOWN && !removesCreated(step)) {
                 throw new RolloutException(step.service() + ": a " + step.action() + " step needs an image");
             }
             this.step = step;
@@ -129,12 +129,23 @@ public class Rollouts extends ServiceSupport {
         }
 
         CompletableFuture<StepResult> start() {
+            if (step.change() != null) {
+                return changed();
+            }
+            return update();
+        }
+
+        /** The step of a service changed in place (or, once created or brought back, as one). */
+        CompletableFuture<StepResult> update() {
             boolean configMaps = step.spec() != null && step.spec().configMaps() != null
                     && step.action() != StepAction.SCALE_DOWN;
             return call("read", this::read).thenCompose(d -> configMaps
                     ? call("apply the ConfigMaps of", () -> configMaps().apply(step.spec(), step.upgradeId())).thenApply(x -> d)
                     : CompletableFuture.completedFuture(d)).thenCompose(d -> {
                 fromImage = container(d).getImage();
+                if (step.change() != null && step.change().retires()) {
+                    return retire(d);
+                }
                 return switch (step.action()) {
                     case ROLLING -> atTarget(d) ? already(d) : roll(d, rollingPatch(d));
                     case SCALE_UP -> atTarget(d) ? already(d) : roll(d, scaleUpPatch(d));
@@ -142,6 +153,71 @@ public class Rollouts extends ServiceSupport {
                     case DOWNTIME -> atTarget(d) ? already(d) : downtime(d);
                 };
             });
+        }
+
+        // ---- services created or retired (ServiceChange): the objects through WorkloadChanges, the waits as any step's
+
+        private CompletableFuture<StepResult> changed() {
+            WorkloadChanges objects = new WorkloadChanges(client);
+            boolean configMaps = step.spec() != null && step.spec().configMaps() != null;
+            return switch (step.change().kind()) {
+                // ConfigMaps first: the new pods mount them
+                case CREATE -> call("create", () -> {
+                    if (configMaps) {
+                        configMaps().apply(step.spec(), step.upgradeId());
+                    }
+                    return objects.createIfAbsent(step, name);
+                }).thenCompose(created -> {
+                    if (created) {
+                        listener.progress(service() + ": created Deployment and Service " + namespace + "/" + name
+                                + " from its template");
+                    }
+                    return update();
+                });
+                case REMOVE_CREATED -> call("delete", () -> {
+                    boolean removed = objects.removeCreated(step, name);
+                    if (configMaps) {
+                        configMaps().apply(step.spec(), step.upgradeId());
+                    }
+                    return removed;
+                }).thenApply(removed -> gone(removed ? "deleted its Deployment and Service (created by the upgrade)"
+                        : "already deleted"));
+                case RESTORE_RETIRED -> call("create again", () -> objects.restoreIfAbsent(step, name))
+                        .thenCompose(created -> {
+                            if (created) {
+                                listener.progress(service() + ": created Deployment " + namespace + "/" + name
+                                        + " again as it was before it was pruned");
+                            }
+                            return update();
+                        });
+                case RETIRE -> step.change().prune()
+                        ? call("read", () -> client.apps().deployments().inNamespace(namespace).withName(name).get())
+                                .thenCompose(d -> d == null ? CompletableFuture.completedFuture(gone("already deleted"))
+                                        : update())
+                        : update();
+            };
+        }
+
+        /** Scaled to 0 (its replicas recorded), then with prune its Deployment and Service deleted. */
+        private CompletableFuture<StepResult> retire(Deployment d) {
+            CompletableFuture<StepResult> down = DeploymentRules.scaledDown(d)
+                    ? CompletableFuture.completedFuture(result(d, StepOutcome.ALREADY_AT_TARGET, 0, "already at 0 replicas"))
+                    : scaleDown(d);
+            if (!step.change().prune()) {
+                return down.thenApply(r -> new StepResult(r.service(), r.namespace(), r.deployment(), r.outcome(),
+                        r.fromImage(), r.toImage(), 0, r.minAvailable(), r.startedAt(), r.finishedAt(),
+                        "retired: " + r.message()));
+            }
+            return down.thenCompose(r -> call("delete", () -> new WorkloadChanges(client).prune(step, name))
+                    .thenApply(x -> new StepResult(r.service(), r.namespace(), r.deployment(), StepOutcome.ROLLED,
+                            r.fromImage(), null, 0, r.minAvailable(), r.startedAt(), clock.instant(), "retired: "
+                                    + r.message() + ", then its Deployment and Service deleted (prune)")));
+        }
+
+        /** The result of a step that leaves no Deployment behind. */
+        private StepResult gone(String message) {
+            return new StepResult(service(), namespace, name, StepOutcome.ROLLED, fromImage, null, 0, null, startedAt,
+                    clock.instant(), message);
         }
 
         private boolean atTarget(Deployment d) {
@@ -302,8 +378,11 @@ public class Rollouts extends ServiceSupport {
                 if (spec.env() != null) {
                     add(patch, path + "/env", json.valueToTree(spec.env()));
                 }
-                if (spec.resources() != null) {
+                if (spec.resources() != null && !spec.resources().isEmpty()) {
                     add(patch, path + "/resources", json.valueToTree(spec.resources()));
+                } else if (spec.resources() != null && container(d).getResources() != null) {
+                    // none (as captured before the change): removed, not left as an empty object
+                    patch.addObject().put("op", "remove").put("path", path + "/resources");
                 }
                 if (spec.args() != null) {
                     add(patch, path + "/args", json.valueToTree(spec.args()));
@@ -383,6 +462,10 @@ public class Rollouts extends ServiceSupport {
             }
             return new RolloutException(service() + ": could not " + what + " " + target + ": " + e, e);
         }
+    }
+
+    private static boolean removesCreated(ServiceStep step) {
+        return step.change() != null && step.change().kind() == ServiceChange.Kind.REMOVE_CREATED;
     }
 
     private void add(ArrayNode patch, String path, com.fasterxml.jackson.databind.JsonNode value) {

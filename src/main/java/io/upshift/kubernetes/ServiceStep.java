@@ -4,13 +4,19 @@ package io.upshift.kubernetes;
  * One service's change in an upgrade: which Deployment (and container) gets which image, and how.
  * {@code container} may be null: then the container named like the service, else the only one.
  * {@code spec} is what else the step sets (env, resources, args, replicas, ConfigMaps), in the same
- * guarded change as the image; null: the image only.
+ * guarded change as the image; null: the image only. {@code change}: the service is created from its
+ * template, retired, or (rollback) removed or brought back; null: changed in place.
  */
 public record ServiceStep(String upgradeId, String targetVersion, String service, String namespace, String deployment,
-        String container, String image, StepAction action, WorkloadSpec spec) {
+        String container, String image, StepAction action, WorkloadSpec spec, ServiceChange change) {
 
     public ServiceStep(String upgradeId, String targetVersion, String service, String namespace, String deployment,
             String container, String image, StepAction action) {
-        this(upgradeId, targetVersion, service, namespace, deployment, container, image, action, null);
+        this(upgradeId, targetVersion, service, namespace, deployment, container, image, action, null, null);
+    }
+
+    public ServiceStep(String upgradeId, String targetVersion, String service, String namespace, String deployment,
+            String container, String image, StepAction action, WorkloadSpec spec) {
+        this(upgradeId, targetVersion, service, namespace, deployment, container, image, action, spec, null);
     }
 }

@@ -12,11 +12,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -25,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a Kubernetes Job to its end without holding a thread while it runs: the Job is created, then
+ * Runs a Kubernetes Job (a verification check, an upgrade's data migration) to its end without holding
+ * a thread while it runs: the Job is created (one that exists already is the same run, adopted), then
  * watched by name (RBAC: {@code create}, {@code get}, {@code watch}, {@code delete} on jobs); its
  * {@code Complete} or {@code Failed} condition completes the future. Its pod's log tail is read
  * ({@code list} pods by {@code job-name}, {@code get} on {@code pods/log}) and the Job deleted with its
@@ -38,9 +41,24 @@ public class VerifyJobs {
     public record Outcome(boolean succeeded, String reason, String logTail) {
     }
 
-    /** What to run. */
-    public record Spec(String namespace, String name, Map<String, String> labels, String image, List<String> command,
-            Duration timeout) {
+    /**
+     * What to run: {@code backoffLimit} retries of the pod (null: none), {@code keep} leaves the ended
+     * Job in the cluster (for {@code ttlAfterFinished}) so a process that restarts reads its result
+     * instead of running it again; otherwise it is deleted once its log is read.
+     */
+    public record Spec(String namespace, String name, Map<String, String> labels, String container, String image,
+            List<String> command, List<String> args, List<EnvVar> env, Integer backoffLimit, Duration timeout,
+            Duration ttlAfterFinished) {
+
+        /** A verification Job: no retries, deleted once read. */
+        public Spec(String namespace, String name, Map<String, String> labels, String image, List<String> command,
+                Duration timeout) {
+            this(namespace, name, labels, "verify", image, command, null, null, 0, timeout, null);
+        }
+
+        boolean keep() {
+            return ttlAfterFinished != null;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(VerifyJobs.class);
@@ -64,7 +82,15 @@ public class VerifyJobs {
         blocking.execute(() -> {
             try {
                 var jobs = client.batch().v1().jobs().inNamespace(spec.namespace());
-                jobs.resource(job(spec)).create();
+                try {
+                    jobs.resource(job(spec)).create();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    // created before a restart: this is the same run, waited for (and read) again
+                    LOG.info("Job {}/{} exists already: waiting for it", spec.namespace(), spec.name());
+                }
                 Watch watch = jobs.withName(spec.name()).watch(new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, Job job) {
@@ -100,11 +126,13 @@ public class VerifyJobs {
 
     private Outcome finish(Spec spec, Job job, Throwable error) {
         String log = logTail(spec);
-        try {
-            client.batch().v1().jobs().inNamespace(spec.namespace()).withName(spec.name())
-                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        } catch (RuntimeException e) {
-            LOG.warn("Could not delete verification Job {}/{}: {}", spec.namespace(), spec.name(), Failures.message(e));
+        if (!spec.keep()) {
+            try {
+                client.batch().v1().jobs().inNamespace(spec.namespace()).withName(spec.name())
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not delete Job {}/{}: {}", spec.namespace(), spec.name(), Failures.message(e));
+            }
         }
         if (error != null) {
             return new Outcome(false, "Timeout", Failures.message(Failures.unwrap(error)) + (log.isBlank() ? "" : "\n" + log));
@@ -144,11 +172,16 @@ public class VerifyJobs {
         long deadline = Math.max(1, (spec.timeout().toMillis() + 999) / 1000);
         return new JobBuilder().withNewMetadata().withName(spec.name()).withNamespace(spec.namespace())
                 .withLabels(spec.labels()).endMetadata()
-                .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(deadline)
+                .withNewSpec().withBackoffLimit(spec.backoffLimit() == null ? 0 : spec.backoffLimit())
+                .withActiveDeadlineSeconds(deadline)
+                .withTtlSecondsAfterFinished(spec.keep() ? (int) Math.min(Integer.MAX_VALUE,
+                        spec.ttlAfterFinished().toSeconds()) : null)
                 .withNewTemplate().withNewMetadata().withLabels(spec.labels()).endMetadata()
                 .withNewSpec().withRestartPolicy("Never")
-                .addNewContainer().withName("verify").withImage(spec.image())
-                .withCommand(spec.command() == null || spec.command().isEmpty() ? null : spec.command()).endContainer()
+                .addNewContainer().withName(spec.container()).withImage(spec.image())
+                .withCommand(spec.command() == null || spec.command().isEmpty() ? null : spec.command())
+                .withArgs(spec.args() == null || spec.args().isEmpty() ? null : spec.args())
+                .withEnv(spec.env() == null || spec.env().isEmpty() ? null : spec.env()).endContainer()
                 .endSpec().endTemplate().endSpec().build();
     }
 }

@@ -84,18 +84,24 @@ public record WorkloadSpec(List<EnvVar> env, Map<String, Map<String, String>> re
         if (target == null) {
             return null;
         }
-        Map<String, Map<String, String>> data = null;
-        if (target.configMaps() != null) {
-            data = new LinkedHashMap<>();
-            for (String name : target.configMaps().keySet()) {
-                ConfigMap cm = configMaps.get(name);
-                data.put(name, cm == null ? null : cm.getData() == null ? Map.of() : cm.getData());
-            }
-        }
+        Map<String, Map<String, String>> data = configMapData(target, configMaps);
         return new WorkloadSpec(target.env() == null ? null : c.getEnv() == null ? List.of() : c.getEnv(),
                 target.resources() == null ? null : resources(c.getResources()),
                 target.args() == null ? null : c.getArgs() == null ? List.of() : c.getArgs(),
                 target.replicas() == null ? null : DeploymentRules.desiredReplicas(d), data);
+    }
+
+    /** The data of the ConfigMaps {@code target} sets, as {@code configMaps} has them (null: absent; null when it sets none). */
+    public static Map<String, Map<String, String>> configMapData(WorkloadSpec target, Map<String, ConfigMap> configMaps) {
+        if (target.configMaps() == null) {
+            return null;
+        }
+        Map<String, Map<String, String>> data = new LinkedHashMap<>();
+        for (String name : target.configMaps().keySet()) {
+            ConfigMap cm = configMaps.get(name);
+            data.put(name, cm == null ? null : cm.getData() == null ? Map.of() : cm.getData());
+        }
+        return data;
     }
 
     /** A container's requests and limits as text, {@code {limits: {cpu: 2}, requests: {...}}}. */

@@ -38,6 +38,15 @@ public sealed interface Input {
     record ServiceFailed(String service, Phase phase, int generation, String reason) implements Input {
     }
 
+    /** The phase's scheduler started a job ({@code job}: its node, {@code job:<name>}). */
+    record JobStarted(String job, Phase phase, int generation) implements Input {
+    }
+
+    /** A job ended: {@code reason} is its Job's condition reason, {@code output} the tail of its pod's log. */
+    record JobEnded(String job, Phase phase, int generation, boolean succeeded, String reason, String output)
+            implements Input {
+    }
+
     /** No step of the phase is in flight any more, and none will start. */
     record PhaseEnded(Phase phase, int generation, DagOutcome.Status status) implements Input {
     }

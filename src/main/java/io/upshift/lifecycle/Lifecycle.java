@@ -11,11 +11,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.upshift.RejectedException;
+import io.upshift.kubernetes.ServiceChange;
 import io.upshift.kubernetes.StepAction;
 import io.upshift.kubernetes.StepOutcome;
 import io.upshift.upgrade.Action;
 import io.upshift.upgrade.ActionEntry;
 import io.upshift.upgrade.DagOutcome;
+import io.upshift.upgrade.JobProgress;
+import io.upshift.upgrade.JobStage;
 import io.upshift.upgrade.Phase;
 import io.upshift.upgrade.ServiceProgress;
 import io.upshift.upgrade.ServiceState;
@@ -54,6 +57,9 @@ public final class Lifecycle {
     private static final Set<ServiceState> DOWN_OR_HALFWAY = EnumSet.of(ServiceState.SCALED_DOWN, ServiceState.RUNNING,
             ServiceState.FAILED, ServiceState.ROLLING_BACK, ServiceState.ROLLBACK_FAILED, ServiceState.INTERRUPTED);
 
+    /** How many of a failed job's last output lines its upgrade's message carries (the log has them all). */
+    private static final int JOB_OUTPUT_LINES = 3;
+
     private final boolean rollbackOnFailure;
     private final Duration startDelay;
 
@@ -84,6 +90,10 @@ public final class Lifecycle {
             serviceFinished(step, e);
         } else if (input instanceof Input.ServiceFailed e) {
             serviceFailed(step, e);
+        } else if (input instanceof Input.JobStarted e) {
+            jobStarted(step, e);
+        } else if (input instanceof Input.JobEnded e) {
+            jobEnded(step, e);
         } else if (input instanceof Input.PhaseEnded e) {
             phaseEnded(step, e);
         } else if (input instanceof Input.Operator a) {
@@ -203,7 +213,8 @@ public final class Lifecycle {
         boolean back = phase == Phase.ROLLBACK || phase == Phase.RESTORE;
         String image = back ? s.fromImage() : s.toImage();
         String verb = verb(phase, step.record.mode());
-        step.log(s.name() + ": " + verb + (phase == Phase.SCALE_DOWN ? "" : " to " + image));
+        step.log(s.name() + ": " + (s.change() != null && phase != Phase.SCALE_DOWN ? changing(s, back)
+                : verb + (phase == Phase.SCALE_DOWN ? "" : " to " + image)));
         step.record = step.record.withService(s.started(back ? ServiceState.ROLLING_BACK : ServiceState.RUNNING,
                 phase, step.now(), verb));
     }
@@ -245,6 +256,32 @@ public final class Lifecycle {
         step.log(s.name() + (back ? ": rollback FAILED: " : ": FAILED: ") + e.reason());
         step.record = step.record.withService(s.finished(back ? ServiceState.ROLLBACK_FAILED : ServiceState.FAILED,
                 null, null, step.now(), back ? "rollback FAILED: " + e.reason() : e.reason()));
+    }
+
+    // ---- jobs
+
+    private void jobStarted(Step step, Input.JobStarted e) {
+        JobProgress job = step.record.job(e.job()).orElse(null);
+        if (job == null || !step.runs(e.phase())) {
+            return;
+        }
+        step.log("job " + job.name() + " (" + job.when() + "): started as Job " + job.namespace() + "/"
+                + job.kubernetesName(step.record.id()) + " (" + job.spec().image() + ")");
+        step.record = step.record.withJob(job.started(step.now()));
+    }
+
+    /** A job's pod log tail goes to the upgrade log; a failed job fails the phase (its dependents never start). */
+    private void jobEnded(Step step, Input.JobEnded e) {
+        JobProgress job = step.record.job(e.job()).orElse(null);
+        if (job == null || !step.runs(e.phase())) {
+            return;
+        }
+        String message = e.succeeded() ? "succeeded" : "failed: " + e.reason();
+        step.log("job " + job.name() + ": " + (e.succeeded() ? "succeeded" : "FAILED: " + e.reason()));
+        if (e.output() != null) {
+            e.output().lines().forEach(line -> step.log("job " + job.name() + ":   | " + line));
+        }
+        step.record = step.record.withJob(job.ended(e.succeeded(), step.now(), message, e.output()));
     }
 
     // ---- phases
@@ -326,13 +363,16 @@ public final class Lifecycle {
                 }
                 step.record = r.mapServices(s -> s.state() == ServiceState.RUNNING || s.state() == ServiceState.ROLLING_BACK
                         ? s.with(ServiceState.INTERRUPTED, "interrupted by the force stop: see its image and replicas")
-                        : s);
+                        : s).withJobs(r.jobs().stream().map(j -> j.state() == ServiceState.RUNNING
+                                ? j.with(ServiceState.INTERRUPTED, "interrupted by the force stop: its Job may still run")
+                                : j).toList());
                 step.effect(new Effect.HaltPhase());
                 end(step, FORCE_STOPPED, "force stopped by " + by + ": nothing more was done in the cluster");
                 step.effect(new Effect.Snapshot());
             }
             case CANCEL -> {
-                boolean untouched = r.services().stream().noneMatch(s -> CHANGED.contains(s.state()));
+                boolean untouched = r.services().stream().noneMatch(s -> CHANGED.contains(s.state()))
+                        && r.jobs().stream().allMatch(j -> j.state() == ServiceState.PENDING);
                 if (!(from == PENDING || from == PRECHECKING
                         || (from == UPGRADING && step.seen.inFlight() == null && untouched))) {
                     return refuse(step, a, "cancel applies before any service changed (PENDING, PRECHECKING)");
@@ -370,7 +410,8 @@ public final class Lifecycle {
                 step.record = r.mapServices(s -> switch (s.state()) {
                     case FAILED, NOT_STARTED, INTERRUPTED, ROLLED_BACK, RUNNING -> s.with(ServiceState.PENDING, null);
                     default -> s;
-                }).running(step.now(), first, "resumed by " + by);
+                }).withJobs(r.jobs().stream().map(j -> j.state() == ServiceState.SUCCEEDED ? j : j.retried()).toList())
+                        .running(step.now(), first, "resumed by " + by);
                 step.log("resumed by " + by + ": continuing where the cluster stands; services at target are skipped");
                 step.effect(new Effect.RunPhase(first));
             }
@@ -473,17 +514,44 @@ public final class Lifecycle {
         step.effect(new Effect.Forget());
     }
 
-    /** The first failed service's reason, or null. */
+    /** The first failed service's reason, else the first failed job's with the end of its output, or null. */
     private static String failure(UpgradeRecord r) {
         return r.services().stream().filter(s -> s.state() == ServiceState.FAILED)
                 .map(s -> s.message() != null && s.message().startsWith(s.name() + ":") ? s.message()
                         : s.name() + ": " + s.message())
-                .findFirst().orElse(null);
+                .findFirst()
+                .or(() -> r.jobs().stream().filter(j -> j.state() == ServiceState.FAILED).findFirst()
+                        .map(j -> "job " + j.name() + " (" + j.when() + ") " + j.message() + tail(j.output())))
+                .orElse(null);
+    }
+
+    /** The last lines of a job's output, on one line: {@code ": line | line"}. */
+    private static String tail(String output) {
+        if (output == null || output.isBlank()) {
+            return "";
+        }
+        List<String> lines = output.strip().lines().toList();
+        return ": " + String.join(" | ", lines.subList(Math.max(0, lines.size() - JOB_OUTPUT_LINES), lines.size()));
     }
 
     private static String rollbackFailure(UpgradeRecord r) {
         return r.services().stream().filter(s -> s.state() == ServiceState.ROLLBACK_FAILED)
                 .map(s -> s.name() + ": " + s.message()).collect(Collectors.joining("; "));
+    }
+
+    /** What a step does to a service the upgrade creates or retires (or, going back, removes or brings back). */
+    private static String changing(ServiceProgress s, boolean back) {
+        ServiceChange c = back ? s.change().undo() : s.change();
+        String image = back ? s.fromImage() : s.toImage();
+        io.upshift.kubernetes.WorkloadSpec spec = back ? s.fromSpec() : s.toSpec();
+        Integer replicas = spec == null ? null : spec.replicas();
+        return switch (c.kind()) {
+            case CREATE -> "creating from its template at " + image;
+            case REMOVE_CREATED -> "deleting what this upgrade created (Deployment, Service, new ConfigMaps)";
+            case RETIRE -> "retiring: scaling to 0" + (c.prune() ? ", then deleting its Deployment and Service (prune)" : "");
+            case RESTORE_RETIRED -> "bringing back the retired service at " + image + (replicas == null ? ""
+                    : " with " + replicas + " replicas") + (c.prune() ? " (created again if it was deleted)" : "");
+        };
     }
 
     private static String verb(Phase phase, UpgradeMode mode) {
@@ -509,16 +577,25 @@ public final class Lifecycle {
         public io.upshift.kubernetes.WorkloadSpec spec(ServiceProgress s) {
             return action == StepAction.SCALE_DOWN ? null : previousImage ? s.fromSpec() : s.toSpec();
         }
+
+        /** A service created or retired: going back, what was created is removed and what was retired comes back. */
+        public ServiceChange change(ServiceProgress s) {
+            return s.change() == null ? null : previousImage ? s.change().undo() : s.change();
+        }
     }
 
     public static PhasePlan plan(UpgradeRecord r, Phase phase) {
         DependencyGraph graph = r.graph();
         boolean downtime = r.mode() == UpgradeMode.DOWNTIME;
         return switch (phase) {
-            case ROLLING -> new PhasePlan(phase, graph, skip(r, s -> s.state().isDone()), StepAction.ROLLING, false);
-            case SCALE_DOWN -> new PhasePlan(phase, graph.reversed(),
-                    skip(r, s -> s.state().isDone() || s.state() == ServiceState.SCALED_DOWN), StepAction.SCALE_DOWN, false);
-            case SCALE_UP -> new PhasePlan(phase, graph, skip(r, s -> s.state().isDone()), StepAction.SCALE_UP, false);
+            case ROLLING -> new PhasePlan(phase, withJobs(r, graph), skipWithJobs(r, s -> s.state().isDone()),
+                    StepAction.ROLLING, false);
+            // a service the upgrade creates has nothing to take down
+            case SCALE_DOWN -> new PhasePlan(phase, graph.reversed(), skip(r, s -> s.state().isDone()
+                    || s.state() == ServiceState.SCALED_DOWN || (s.change() != null && s.change().creates())),
+                    StepAction.SCALE_DOWN, false);
+            case SCALE_UP -> new PhasePlan(phase, withJobs(r, graph), skipWithJobs(r, s -> s.state().isDone()),
+                    StepAction.SCALE_UP, false);
             case FINISH -> new PhasePlan(phase, graph, skip(r, s -> s.state() != ServiceState.RUNNING),
                     StepAction.ROLLING, false);
             // a stopped (or failed) downtime upgrade puts the whole platform back at the previous version,
@@ -533,6 +610,77 @@ public final class Lifecycle {
                     : new PhasePlan(phase, graph.reversed(), skip(r, s -> !CHANGED.contains(s.state())
                             || s.changesNothing()), StepAction.ROLLING, true);
         };
+    }
+
+    /**
+     * The services' graph with the jobs as nodes ({@code job:<name>}): the version's {@code before} jobs
+     * one after another ahead of every service (in a downtime upgrade this graph is the scale-up's, so
+     * they run once every service is down), a service's own jobs after its dependencies and before it,
+     * the version's {@code after} jobs once every service is done.
+     */
+    static DependencyGraph withJobs(UpgradeRecord r, DependencyGraph services) {
+        if (r.jobs().isEmpty()) {
+            return services;
+        }
+        Map<String, List<String>> graph = new java.util.LinkedHashMap<>();
+        String before = null;
+        for (JobProgress j : r.jobs()) {
+            if (j.stage() == JobStage.BEFORE) {
+                graph.put(j.node(), before == null ? List.of() : List.of(before));
+                before = j.node();
+            }
+        }
+        Map<String, String> ownLast = new java.util.HashMap<>();
+        for (JobProgress j : r.jobs()) {
+            if (j.stage() == JobStage.SERVICE_BEFORE && services.contains(j.service())) {
+                String previous = ownLast.get(j.service());
+                List<String> after = new ArrayList<>();
+                if (previous != null) {
+                    after.add(previous);
+                } else {
+                    after.addAll(services.dependsOn(j.service()));
+                    if (before != null) {
+                        after.add(before);
+                    }
+                }
+                graph.put(j.node(), after);
+                ownLast.put(j.service(), j.node());
+            }
+        }
+        for (String s : services.nodes()) {
+            List<String> after = new ArrayList<>(services.dependsOn(s));
+            String own = ownLast.get(s);
+            if (own != null) {
+                after.add(own);
+            } else if (before != null) {
+                after.add(before);
+            }
+            graph.put(s, after);
+        }
+        String previous = null;
+        for (JobProgress j : r.jobs()) {
+            if (j.stage() == JobStage.AFTER) {
+                List<String> after = new ArrayList<>();
+                if (previous != null) {
+                    after.add(previous);
+                } else {
+                    after.addAll(services.nodes());
+                    if (before != null) {
+                        after.add(before);
+                    }
+                }
+                graph.put(j.node(), after);
+                previous = j.node();
+            }
+        }
+        return DependencyGraph.of(graph);
+    }
+
+    /** The services {@code skipped} says, and the jobs that succeeded already. */
+    private static Set<String> skipWithJobs(UpgradeRecord r, java.util.function.Predicate<ServiceProgress> skipped) {
+        Set<String> skip = skip(r, skipped);
+        r.jobs().stream().filter(j -> j.state() == ServiceState.SUCCEEDED).forEach(j -> skip.add(j.node()));
+        return skip;
     }
 
     /** In a downtime upgrade: down, half-way, or up at another image than it started with. */

@@ -30,6 +30,8 @@ import io.upshift.upgrade.DagExecution;
 import io.upshift.upgrade.DagListener;
 import io.upshift.upgrade.DagOutcome;
 import io.upshift.upgrade.DagRunner;
+import io.upshift.upgrade.JobProgress;
+import io.upshift.upgrade.UpgradeJobs;
 import io.upshift.upgrade.Lease;
 import io.upshift.upgrade.LockLostException;
 import io.upshift.upgrade.Phase;
@@ -98,6 +100,7 @@ public class Reconciler {
     private final Executor checks;
     private Verifier verifier;
     private AvailabilityProbes probes;
+    private UpgradeJobs jobs;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     /** Upgrades run by another replica: a check of the lock at its lease's end (a crashed owner stops renewing it). */
     private final Map<String, ScheduledFuture<?>> watches = new ConcurrentHashMap<>();
@@ -136,6 +139,11 @@ public class Reconciler {
         this.verifier = checksAfterUpgrade;
     }
 
+    /** The jobs of a release (data migrations before, warm-ups after), run in the phases' graphs (wired by the configuration). */
+    public void jobsWith(UpgradeJobs upgradeJobs) {
+        this.jobs = upgradeJobs;
+    }
+
     /** Availability measured while upgrades change the cluster (wired by the configuration). */
     public void probeWith(AvailabilityProbes availabilityProbes) {
         this.probes = availabilityProbes;
@@ -165,15 +173,17 @@ public class Reconciler {
         for (UpgradePlan.PlannedService s : plan.services()) {
             services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
                     ServiceState.PENDING, s.fromImage(), s.toImage(), s.replicas(), null, null, null,
-                    s.alreadyAtTarget() ? "already at target" : null, null, List.of(), s.fromSpec(), s.toSpec()));
+                    s.alreadyAtTarget() ? "already at target" : null, null, List.of(), s.fromSpec(), s.toSpec(),
+                    s.change()));
         }
         UpgradeRecord record = UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
                 plan.mode(), plan.modeReason(), trigger, requestedBy, clock.instant(), services,
                 request == null ? null : request.windowEndsAt(), parallelism, rollbackOf,
-                request == null || request.warningsAccepted());
+                request == null || request.warningsAccepted()).withJobs(plan.jobs());
         records.create(record, idempotencyKey);
         log.append(id, "request accepted (" + trigger + (requestedBy == null ? "" : ", by " + requestedBy) + "): "
-                + plan.fromVersion() + " → " + plan.targetVersion() + ", " + services.size() + " services");
+                + plan.fromVersion() + " → " + plan.targetVersion() + ", " + services.size() + " services"
+                + (plan.jobs().isEmpty() ? "" : ", " + plan.jobs().size() + " jobs"));
         log.append(id, "mode: " + plan.mode() + " (requested " + plan.requestedMode() + "): " + plan.modeReason());
         events.send(new Input.Event(id, new Input.Start()));
         signals.send(Signal.Kind.LOCKED, id);
@@ -557,22 +567,41 @@ public class Reconciler {
         record.services().forEach(s -> services.put(s.name(), s));
         String version = plan.previousImage() ? record.fromVersion() : record.targetVersion();
         int slots = record.parallelism() > 0 ? record.parallelism() : parallelism;
-        DagExecution<StepResult> execution = DagRunner.of(plan.graph()).parallelism(slots).alreadyDone(plan.skip())
+        DagExecution<Object> execution = DagRunner.of(plan.graph()).parallelism(slots).alreadyDone(plan.skip())
                 .start(name -> {
+                    if (JobProgress.isNode(name)) {
+                        return jobs.run(id, record.job(name).orElseThrow()).thenApply(Object.class::cast);
+                    }
                     ServiceProgress s = services.get(name);
                     return steps.run(new ServiceStep(id, version, name, s.namespace(), s.deployment(), s.container(),
-                            plan.image(s), plan.action(), plan.spec(s)), line -> log.append(id, line));
+                            plan.image(s), plan.action(), plan.spec(s), plan.change(s)), line -> log.append(id, line))
+                            .thenApply(Object.class::cast);
                 }, new DagListener<>() {
                     @Override
                     public void onStart(String name) {
-                        events.send(new Input.Event(id, new Input.ServiceStarted(name, phase, generation)));
+                        events.send(new Input.Event(id, JobProgress.isNode(name)
+                                ? new Input.JobStarted(name, phase, generation)
+                                : new Input.ServiceStarted(name, phase, generation)));
                     }
 
                     @Override
-                    public void onFinish(String name, StepResult result, Throwable error) {
-                        events.send(new Input.Event(id, error != null
+                    public void onFinish(String name, Object result, Throwable error) {
+                        events.send(new Input.Event(id, JobProgress.isNode(name) ? jobEnded(name, result, error)
+                                : error != null
                                 ? new Input.ServiceFailed(name, phase, generation, Failures.message(Failures.unwrap(error)))
-                                : new Input.ServiceFinished(name, phase, generation, result)));
+                                : new Input.ServiceFinished(name, phase, generation, (StepResult) result)));
+                    }
+
+                    private Input jobEnded(String name, Object result, Throwable error) {
+                        if (error == null) {
+                            UpgradeJobs.Result done = (UpgradeJobs.Result) result;
+                            return new Input.JobEnded(name, phase, generation, true, done.reason(), done.output());
+                        }
+                        return Failures.find(error, UpgradeJobs.JobFailedException.class)
+                                .map(f -> new Input.JobEnded(name, phase, generation, false, f.result().reason(),
+                                        f.result().output()))
+                                .orElseGet(() -> new Input.JobEnded(name, phase, generation, false,
+                                        Failures.message(Failures.unwrap(error)), null));
                     }
                 });
         run.execution = execution;
@@ -632,6 +661,12 @@ public class Reconciler {
         if (input instanceof Input.PhaseEnded e) {
             return e.generation();
         }
+        if (input instanceof Input.JobStarted e) {
+            return e.generation();
+        }
+        if (input instanceof Input.JobEnded e) {
+            return e.generation();
+        }
         return null;
     }
 
@@ -652,7 +687,7 @@ public class Reconciler {
         private UpgradeRecord record;
         private int generation;
         private Phase inFlight;
-        private DagExecution<StepResult> execution;
+        private DagExecution<Object> execution;
         private ScheduledFuture<?> windowTimer;
         private CompletableFuture<VerificationReport> verification;
 
@@ -661,7 +696,7 @@ public class Reconciler {
         }
 
         void halt() {
-            DagExecution<StepResult> current = execution;
+            DagExecution<Object> current = execution;
             if (current != null) {
                 current.stop();
             }

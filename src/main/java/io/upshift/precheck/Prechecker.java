@@ -74,7 +74,8 @@ public class Prechecker {
     public PrecheckReport check(UpgradeRecord record) {
         List<UpgradePlan.PlannedService> services = record.services().stream()
                 .map(s -> new UpgradePlan.PlannedService(s.name(), s.namespace(), s.deployment(), s.container(),
-                        s.dependsOn(), s.fromImage(), s.toImage(), s.replicas() == null ? 0 : s.replicas(), false))
+                        s.dependsOn(), s.fromImage(), s.toImage(), s.replicas() == null ? 0 : s.replicas(), false,
+                        s.fromSpec(), s.toSpec(), s.change()))
                 .toList();
         return check(new UpgradePlan(record.fromVersion(), record.targetVersion(), record.requestedMode(),
                 record.mode(), record.modeReason(), services, null), record.id(), record.createdAt());

@@ -53,8 +53,16 @@ public final class Prechecks {
     public static List<Check> service(PlannedService s, UpgradeMode mode, IntOrString maxSurge, NamespaceState ns) {
         List<Check> checks = new ArrayList<>();
         Deployment d = ns.deployments().get(s.deployment());
+        if (s.change() != null && s.change().creates()) {
+            // created by the upgrade from its template: nothing of it runs yet (one that does is taken as it is)
+            checks.add(Check.pass(DEPLOYMENT_EXISTS, BLOCK, s.name(), s.name() + ": Deployment " + s.namespace() + "/"
+                    + s.deployment() + (d == null ? " is created by this upgrade from its template"
+                            : " exists already: the upgrade changes it as the template says")));
+            return checks;
+        }
         checks.add(deploymentExists(s, d));
-        if (d == null) {
+        if (d == null || (s.change() != null && s.change().retires())) {
+            // a retired service is only scaled down (and deleted with prune): no rollout checks
             return checks;
         }
         Container container = container(s, d);

@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.upshift.kubernetes.ServiceChange;
 import io.upshift.kubernetes.WorkloadSpec;
 
 /**
@@ -23,7 +24,9 @@ public record ServiceProgress(String name, String namespace, String deployment, 
         List<Pass> phases,
         // release (issue 13): what the step sets beyond the image, and the same fields captured before the change
         @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec fromSpec,
-        @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec,
+        // created from its template, or retired (null: changed in place)
+        @JsonInclude(JsonInclude.Include.NON_NULL) ServiceChange change) {
 
     /** One pass over a service, from its start to its finish (null while it runs). */
     public record Pass(PassKind kind, Instant startedAt, Instant finishedAt) {
@@ -52,12 +55,12 @@ public record ServiceProgress(String name, String namespace, String deployment, 
     /** True when the upgrade changes nothing on this service: same image, same spec. */
     @JsonIgnore
     public boolean changesNothing() {
-        return java.util.Objects.equals(fromImage, toImage) && java.util.Objects.equals(fromSpec, toSpec);
+        return java.util.Objects.equals(fromImage, toImage) && change == null && java.util.Objects.equals(fromSpec, toSpec);
     }
 
     public ServiceProgress with(ServiceState newState, String newMessage) {
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage, toImage,
-                replicas, minAvailable, startedAt, finishedAt, newMessage, observedImage, phases, fromSpec, toSpec);
+                replicas, minAvailable, startedAt, finishedAt, newMessage, observedImage, phases, fromSpec, toSpec, change);
     }
 
     /**
@@ -74,7 +77,7 @@ public record ServiceProgress(String name, String namespace, String deployment, 
         }
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage,
                 toImage, replicas, minAvailable, startedAt == null ? at : startedAt, null, newMessage, observedImage,
-                passes, fromSpec, toSpec);
+                passes, fromSpec, toSpec, change);
     }
 
     public ServiceProgress finished(ServiceState newState, Integer newReplicas, Integer newMinAvailable, Instant at,
@@ -87,12 +90,12 @@ public record ServiceProgress(String name, String namespace, String deployment, 
                 .map(p -> p.finishedAt() == null ? new Pass(p.kind(), p.startedAt(), at) : p).toList();
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage, toImage,
                 newReplicas == null ? replicas : newReplicas, min, startedAt, at, newMessage, observedImage, closed,
-                fromSpec, toSpec);
+                fromSpec, toSpec, change);
     }
 
     /** What the cluster reports for this service's Deployment now. */
     public ServiceProgress observed(String image, Integer observedReplicas) {
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, state, fromImage, toImage,
-                observedReplicas, minAvailable, startedAt, finishedAt, message, image, phases, fromSpec, toSpec);
+                observedReplicas, minAvailable, startedAt, finishedAt, message, image, phases, fromSpec, toSpec, change);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.upshift.kubernetes.ServiceChange;
 import io.upshift.kubernetes.WorkloadSpec;
 import io.upshift.precheck.PrecheckReport;
 
@@ -15,24 +16,33 @@ import io.upshift.precheck.PrecheckReport;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode requestedMode, UpgradeMode mode,
-        String modeReason, List<PlannedService> services, @JsonIgnore UpgradeRequest request, PrecheckReport prechecks) {
+        String modeReason, List<PlannedService> services, @JsonIgnore UpgradeRequest request, PrecheckReport prechecks,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<JobProgress> jobs) {
 
     public UpgradePlan {
         services = List.copyOf(services);
+        jobs = jobs == null ? List.of() : List.copyOf(jobs);
     }
 
     public UpgradePlan(String fromVersion, String targetVersion, UpgradeMode requestedMode, UpgradeMode mode,
             String modeReason, List<PlannedService> services, UpgradeRequest request) {
-        this(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, null);
+        this(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, null, List.of());
     }
 
     public UpgradePlan withMode(Verdict verdict) {
         return new UpgradePlan(fromVersion, targetVersion, requestedMode, verdict.mode(), verdict.reason(), services,
-                request, prechecks);
+                request, prechecks, jobs);
     }
 
     public UpgradePlan withPrechecks(PrecheckReport report) {
-        return new UpgradePlan(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, report);
+        return new UpgradePlan(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request, report,
+                jobs);
+    }
+
+    /** The plan with the jobs the upgrade runs, in the order they run. */
+    public UpgradePlan withJobs(List<JobProgress> planned) {
+        return new UpgradePlan(fromVersion, targetVersion, requestedMode, mode, modeReason, services, request,
+                prechecks, planned);
     }
 
     @JsonProperty("impact")
@@ -49,19 +59,29 @@ public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode 
     public record PlannedService(String name, String namespace, String deployment, String container,
             List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget,
             @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec fromSpec,
-            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec,
+            @JsonIgnore ServiceChange change) {
 
         public PlannedService(String name, String namespace, String deployment, String container,
                 List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget) {
             this(name, namespace, deployment, container, dependsOn, fromImage, toImage, replicas, alreadyAtTarget, null,
-                    null);
+                    null, null);
+        }
+
+        public PlannedService(String name, String namespace, String deployment, String container,
+                List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget,
+                WorkloadSpec fromSpec, WorkloadSpec toSpec) {
+            this(name, namespace, deployment, container, dependsOn, fromImage, toImage, replicas, alreadyAtTarget,
+                    fromSpec, toSpec, null);
         }
 
         /** What the upgrade changes on this service, from what the cluster runs (see {@link ServiceDiff}). */
         @JsonProperty("diff")
         public ServiceDiff diff() {
             // unnamed: the plan's line names the service
-            return ServiceDiff.of(null, fromImage, fromSpec, toImage, toSpec, false, false, List.of());
+            boolean gone = change != null && (change.retires() || change.deletes());
+            return ServiceDiff.of(null, change != null && change.creates() ? null : fromImage, fromSpec, toImage,
+                    toSpec, gone, gone && change.deletes(), List.of());
         }
     }
 }

@@ -13,6 +13,8 @@ import io.upshift.RejectedException;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.RolloutException;
+import io.upshift.kubernetes.ServiceChange;
+import io.upshift.kubernetes.WorkloadChanges;
 import io.upshift.kubernetes.WorkloadSpec;
 import io.upshift.store.PlatformVersion;
 import io.upshift.store.UpgradeRecords;
@@ -96,7 +98,8 @@ public class UpgradePlanner {
             throw RejectedException.invalid(WHAT, List.of("targetVersion: " + wanted + " is lower than the current "
                     + current + "; set allowDowngrade to roll back to an older version"));
         }
-        refuseUnsupported(versions.find(runs).orElse(null), target);
+        VersionConfig running = versions.find(runs).orElse(null);
+        refuseUnsupported(running, target);
         Verdict verdict = compatibility.classify(current, target, request.mode());
         Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
         List<UpgradePlan.PlannedService> planned = new ArrayList<>();
@@ -109,6 +112,13 @@ public class UpgradePlanner {
             boolean already = false;
             WorkloadSpec toSpec = WorkloadSpec.of(spec);
             WorkloadSpec fromSpec = null;
+            ServiceChange change = null;
+            if (d == null && spec.template() != null && (running == null || running.service(name).isEmpty())) {
+                // a new service: created from its template; its rollback deletes it (and the ConfigMaps it added)
+                change = ServiceChange.create(spec.template());
+                fromSpec = toSpec == null || toSpec.configMaps() == null ? null : new WorkloadSpec(null, null, null, null,
+                        WorkloadSpec.configMapData(toSpec, configMaps(namespace, toSpec)));
+            }
             // a missing Deployment or container is the pre-checks' to report (deployment-exists, container-exists)
             if (d != null) {
                 replicas = DeploymentRules.desiredReplicas(d);
@@ -123,11 +133,74 @@ public class UpgradePlanner {
                 }
             }
             planned.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
-                    spec.dependsOn(), from, spec.image(), replicas, already, fromSpec, toSpec));
+                    spec.dependsOn(), from, spec.image(), replicas, already, fromSpec, toSpec, change));
+        }
+        if (running != null) {
+            planned.addAll(retired(running, target, byNamespace));
         }
         UpgradeMode requested = request.mode() == null ? UpgradeMode.ZERO_DOWNTIME : request.mode();
         return new UpgradePlan(runs, target.version(), requested, verdict.mode(), verdict.reason(),
-                planned, request);
+                planned, request).withJobs(jobs(target));
+    }
+
+    /**
+     * The jobs of {@code target}, in the order they run: the version's {@code before} jobs, each
+     * service's (in upgrade order), the version's {@code after} jobs. Version-level jobs run in the
+     * platform namespace, a service's in the service's.
+     */
+    List<JobProgress> jobs(VersionConfig target) {
+        List<JobProgress> jobs = new ArrayList<>();
+        target.jobsBefore().forEach(j -> jobs.add(JobProgress.pending(j.name(), JobStage.BEFORE, null,
+                defaultNamespace, j)));
+        for (String name : DependencyGraph.of(target).order()) {
+            ServiceSpec s = target.service(name).orElseThrow();
+            s.jobsBefore().forEach(j -> jobs.add(JobProgress.pending(j.name(), JobStage.SERVICE_BEFORE, name,
+                    s.namespaceOr(defaultNamespace), j)));
+        }
+        target.jobsAfter().forEach(j -> jobs.add(JobProgress.pending(j.name(), JobStage.AFTER, null,
+                defaultNamespace, j)));
+        return jobs;
+    }
+
+    /**
+     * The services of {@code running} absent from {@code target}: scaled to 0, and with the target's
+     * {@code prune} deleted (their Deployment and Service captured first, for a rollback). Each is
+     * retired once every service of the target has moved (what replaces it is up first) and, among
+     * the retired ones, after those that depended on it (reverse dependency order); a rollback brings
+     * them back first. One whose Deployment is gone already is not in the plan.
+     */
+    private List<UpgradePlan.PlannedService> retired(VersionConfig running, VersionConfig target,
+            Map<String, Map<String, Deployment>> byNamespace) {
+        List<UpgradePlan.PlannedService> retired = new ArrayList<>();
+        DependencyGraph before = DependencyGraph.of(running);
+        for (String name : before.reversed().order()) {
+            ServiceSpec spec = running.service(name).orElseThrow();
+            if (target.service(name).isPresent()) {
+                continue;
+            }
+            String namespace = spec.namespaceOr(defaultNamespace);
+            Deployment d = byNamespace.computeIfAbsent(namespace, this::deployments).get(spec.deploymentName());
+            if (d == null) {
+                continue;
+            }
+            String image;
+            try {
+                image = DeploymentRules.container(d, spec.container(), name).getImage();
+            } catch (RolloutException e) {
+                image = null;
+            }
+            int replicas = DeploymentRules.desiredReplicas(d);
+            io.fabric8.kubernetes.api.model.Service service = target.prunes()
+                    ? client.services().inNamespace(namespace).withName(spec.deploymentName()).get() : null;
+            boolean already = replicas == 0 && !target.prunes() && DeploymentRules.scaledDown(d);
+            List<String> after = new ArrayList<>(target.services().stream().map(ServiceSpec::name).toList());
+            after.addAll(before.dependents(name));
+            retired.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
+                    after, image, image, replicas, already,
+                    new WorkloadSpec(null, null, null, replicas, null), new WorkloadSpec(null, null, null, 0, null),
+                    ServiceChange.retire(target.prunes(), WorkloadChanges.captured(d), WorkloadChanges.captured(service))));
+        }
+        return retired;
     }
 
     /**
@@ -144,6 +217,10 @@ public class UpgradePlanner {
         for (String name : order.order()) {
             ServiceProgress s = original.service(name).orElseThrow();
             Deployment d = byNamespace.computeIfAbsent(s.namespace(), this::deployments).get(s.deployment());
+            if (s.change() != null) {
+                planned.add(undo(s, d, order.dependsOn(name)));
+                continue;
+            }
             if (d == null) {
                 problems.add(name + ": Deployment " + s.namespace() + "/" + s.deployment() + " not found in the cluster");
                 continue;
@@ -173,6 +250,31 @@ public class UpgradePlanner {
                 "rollback of " + original.id() + ": every service back to the image it started from", planned, null);
     }
 
+    /**
+     * A service {@code original} created (deleted again, with the ConfigMaps it added) or retired
+     * (created again when pruned, back to its replicas): what its own rollback would have done.
+     */
+    private UpgradePlan.PlannedService undo(ServiceProgress s, Deployment d, List<String> dependsOn) {
+        ServiceChange undo = s.change().undo();
+        String now = null;
+        int replicas = 0;
+        if (d != null) {
+            replicas = DeploymentRules.desiredReplicas(d);
+            try {
+                now = DeploymentRules.container(d, s.container(), s.name()).getImage();
+            } catch (RolloutException e) {
+                now = null;
+            }
+        }
+        boolean already = undo.kind() == ServiceChange.Kind.REMOVE_CREATED ? d == null
+                : d != null && s.fromImage() != null && s.fromImage().equals(now) && s.fromSpec() != null
+                        && s.fromSpec().replicas() != null && s.fromSpec().replicas() == replicas
+                        && DeploymentRules.rolledOut(d);
+        WorkloadSpec current = new WorkloadSpec(null, null, null, replicas, null);
+        return new UpgradePlan.PlannedService(s.name(), s.namespace(), s.deployment(), s.container(), dependsOn, now,
+                s.fromImage(), replicas, already, current, s.fromSpec(), undo);
+    }
+
     /** The record with each service's image and replicas as the cluster reports them now. */
     public UpgradeRecord observe(UpgradeRecord record) {
         Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
@@ -191,29 +293,14 @@ public class UpgradePlanner {
 
     /**
      * What a release may ask for that this Upshift does not do yet (docs/version-config.md: Releases):
-     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: jobs, StatefulSets,
-     * services created from a template, services retired from the running version.
+     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: StatefulSets.
      */
     static void refuseUnsupported(VersionConfig running, VersionConfig target) {
         List<String> reasons = new ArrayList<>();
-        List<String> jobs = new ArrayList<>();
-        target.jobsBefore().forEach(j -> jobs.add("jobs.before: " + j.name()));
-        target.jobsAfter().forEach(j -> jobs.add("jobs.after: " + j.name()));
         for (ServiceSpec s : target.services()) {
-            s.jobsBefore().forEach(j -> jobs.add(s.name() + ".jobs.before: " + j.name()));
             if (s.workloadKind() == WorkloadKind.STATEFUL_SET) {
                 reasons.add(s.name() + ": StatefulSets are not rolled by this version of Upshift yet");
             }
-            if (s.template() != null && (running == null || running.service(s.name()).isEmpty())) {
-                reasons.add(s.name() + ": creating a new service from its template is not supported yet");
-            }
-        }
-        if (!jobs.isEmpty()) {
-            reasons.add("jobs are not run by this version of Upshift yet: " + String.join(", ", jobs));
-        }
-        if (running != null) {
-            running.services().stream().filter(s -> target.service(s.name()).isEmpty()).forEach(s -> reasons.add(
-                    s.name() + ": retiring a service (absent from " + target.version() + ") is not supported yet"));
         }
         if (!reasons.isEmpty()) {
             throw new RejectedException(RejectedException.Code.NOT_SUPPORTED, "the target version needs what this"

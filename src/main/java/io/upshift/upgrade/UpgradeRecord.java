@@ -29,10 +29,13 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
         Instant createdAt, Instant startedAt, Instant finishedAt, Progress progress, List<ServiceProgress> services,
         String message, Instant windowEndsAt, boolean overran, int parallelism, String rollbackOf,
         String rolledBackBy, List<ActionEntry> actions, PrecheckReport prechecks, boolean acceptWarnings,
-        VerificationReport verification, List<ServiceAvailability> availability) {
+        VerificationReport verification, List<ServiceAvailability> availability,
+        // release (issue 13): the jobs it runs, with their stage and state
+        List<JobProgress> jobs) {
 
     public UpgradeRecord {
         services = services == null ? List.of() : List.copyOf(services);
+        jobs = jobs == null ? List.of() : List.copyOf(jobs);
         actions = actions == null ? List.of() : List.copyOf(actions);
         availability = availability == null ? List.of() : List.copyOf(availability);
         progress = progressOf(services);
@@ -46,7 +49,7 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
             String rolledBackBy, List<ActionEntry> actions, PrecheckReport prechecks, boolean acceptWarnings) {
         this(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase, trigger, requestedBy,
                 createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt, overran, parallelism,
-                rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, null, List.of());
+                rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, null, List.of(), List.of());
     }
 
     /** A newly accepted upgrade: PENDING, nothing done. */
@@ -62,14 +65,14 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
     public UpgradeRecord in(UpgradeState newState, Phase newPhase, String newMessage) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, newPhase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, newMessage, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability, jobs);
     }
 
     /** Starts running (again, after a resume: no longer finished). */
     public UpgradeRecord running(Instant at, Phase newPhase, String newMessage) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.UPGRADING,
                 newPhase, trigger, requestedBy, createdAt, startedAt == null ? at : startedAt, null, progress, services,
-                newMessage, windowEndsAt, overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
+                newMessage, windowEndsAt, overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability, jobs);
     }
 
     /** Ends in a final state; a service never started is marked so, with the image it still runs. */
@@ -80,9 +83,12 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
             closed.add(s.state() == ServiceState.PENDING
                     ? s.with(ServiceState.NOT_STARTED, "not started; runs " + s.fromImage()) : s);
         }
+        List<JobProgress> notRun = jobs.stream().map(j -> j.state() == ServiceState.PENDING
+                ? j.with(ServiceState.NOT_STARTED, "not run") : j).toList();
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, newState, null,
                 trigger, requestedBy, createdAt, startedAt, at, progress, closed, newMessage, windowEndsAt, late,
-                parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
+                parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability,
+                notRun);
     }
 
     public UpgradeRecord withMessage(String newMessage) {
@@ -92,7 +98,7 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
     public UpgradeRecord withServices(List<ServiceProgress> newServices) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, newServices, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability, jobs);
     }
 
     /** The record with one service's line replaced. */
@@ -114,39 +120,58 @@ public record UpgradeRecord(String id, String fromVersion, String targetVersion,
         more.add(entry);
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, more, prechecks, acceptWarnings, verification, availability);
+                overran, parallelism, rollbackOf, rolledBackBy, more, prechecks, acceptWarnings, verification, availability, jobs);
     }
 
     public UpgradeRecord withPrechecks(PrecheckReport report) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, report, acceptWarnings, verification, availability);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, report, acceptWarnings, verification, availability, jobs);
     }
 
     public UpgradeRecord withVerification(VerificationReport report) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, report, availability);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, report, availability, jobs);
     }
 
     public UpgradeRecord withAvailability(List<ServiceAvailability> measured) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
                 overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification,
-                measured);
+                measured, jobs);
     }
 
     /** Verifying (again, after resume-verification: no longer finished). */
     public UpgradeRecord verifying(String newMessage) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, UpgradeState.VERIFYING,
                 null, trigger, requestedBy, createdAt, startedAt, null, progress, services, newMessage, windowEndsAt,
-                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability);
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification, availability, jobs);
     }
 
     public UpgradeRecord withRolledBackBy(String rollbackId) {
         return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
                 trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
-                overran, parallelism, rollbackOf, rollbackId, actions, prechecks, acceptWarnings, verification, availability);
+                overran, parallelism, rollbackOf, rollbackId, actions, prechecks, acceptWarnings, verification, availability, jobs);
+    }
+
+    /** The record with its jobs (accepted with the plan's). */
+    public UpgradeRecord withJobs(List<JobProgress> newJobs) {
+        return new UpgradeRecord(id, fromVersion, targetVersion, requestedMode, mode, modeReason, state, phase,
+                trigger, requestedBy, createdAt, startedAt, finishedAt, progress, services, message, windowEndsAt,
+                overran, parallelism, rollbackOf, rolledBackBy, actions, prechecks, acceptWarnings, verification,
+                availability, newJobs);
+    }
+
+    /** The record with one job's line replaced. */
+    public UpgradeRecord withJob(JobProgress updated) {
+        return withJobs(jobs.stream().map(j -> j.name().equals(updated.name()) ? updated : j).toList());
+    }
+
+    /** The job whose line or graph node ({@code job:<name>}) this is. */
+    public Optional<JobProgress> job(String nameOrNode) {
+        String name = JobProgress.isNode(nameOrNode) ? nameOrNode.substring(JobProgress.NODE.length()) : nameOrNode;
+        return jobs.stream().filter(j -> j.name().equals(name)).findFirst();
     }
 
     public Optional<ServiceProgress> service(String name) {

@@ -15,6 +15,9 @@ import io.upshift.precheck.Check;
 import io.upshift.precheck.PrecheckReport;
 import io.upshift.upgrade.Action;
 import io.upshift.upgrade.DagOutcome;
+import io.upshift.upgrade.JobProgress;
+import io.upshift.upgrade.JobStage;
+import io.upshift.version.JobSpec;
 import io.upshift.upgrade.Phase;
 import io.upshift.upgrade.ServiceProgress;
 import io.upshift.upgrade.ServiceState;
@@ -354,6 +357,84 @@ class LifecycleTest {
         assertThat(rolledBack.next().message()).startsWith("verification failed: b: job registry/smoke:1");
     }
 
+    // ---- jobs (issue 13)
+
+    private static UpgradeRecord withJobs(UpgradeRecord r) {
+        return r.withJobs(List.of(
+                JobProgress.pending("migrate", JobStage.BEFORE, null, "platform", new JobSpec("migrate", "img/m:2", null,
+                        null, null, null, null)),
+                JobProgress.pending("c-tables", JobStage.SERVICE_BEFORE, "c", "platform", new JobSpec("c-tables",
+                        "img/c:2", null, null, null, null, null)),
+                JobProgress.pending("warm", JobStage.AFTER, null, "platform", new JobSpec("warm", "img/w:2", null, null,
+                        null, null, null))));
+    }
+
+    @Test
+    void jobsAreNodesOfTheForwardPhasesGraphs() {
+        UpgradeRecord zero = withJobs(record("UPGRADING Z", "PENDING PENDING PENDING"));
+        var rolling = Lifecycle.plan(zero, Phase.ROLLING).graph();
+        assertThat(rolling.dependsOn("job:migrate")).isEmpty();
+        assertThat(rolling.dependsOn("a")).containsExactly("job:migrate");
+        assertThat(rolling.dependsOn("job:c-tables")).containsExactly("b", "job:migrate");
+        assertThat(rolling.dependsOn("c")).containsExactly("b", "job:c-tables");
+        assertThat(rolling.dependsOn("job:warm")).containsExactly("a", "b", "c", "job:migrate");
+        assertThat(Lifecycle.plan(zero, Phase.ROLLBACK).graph().order()).containsExactly("c", "b", "a");
+
+        // downtime: no job while the services go down; the scale-up's graph starts with the before-jobs
+        UpgradeRecord down = withJobs(record("UPGRADING D", "SCALED_DOWN SCALED_DOWN SCALED_DOWN"));
+        assertThat(Lifecycle.plan(down, Phase.SCALE_DOWN).graph().nodes()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(Lifecycle.plan(down, Phase.SCALE_UP).graph().dependsOn("a")).containsExactly("job:migrate");
+
+        // a job that succeeded is not run again (a restart, a resume)
+        UpgradeRecord migrated = zero.withJob(zero.job("migrate").orElseThrow().started(NOW).ended(true, NOW,
+                "succeeded", "done"));
+        assertThat(Lifecycle.plan(migrated, Phase.ROLLING).skip()).containsExactly("job:migrate");
+    }
+
+    @Test
+    void aFailedJobFailsTheUpgradeWithItsOutputAndAResumeRunsItAsANewJob() {
+        UpgradeRecord r = withJobs(record("UPGRADING Z", "SUCCEEDED SUCCEEDED SUCCEEDED"));
+        Observed rolling = new Observed(Phase.ROLLING, NOW);
+        Decision started = lifecycle.decide(r, rolling, new Input.JobStarted("job:warm", Phase.ROLLING, 1));
+        assertThat(started.next().job("warm").orElseThrow().state()).isEqualTo(ServiceState.RUNNING);
+        assertThat(started.log()).containsExactly("job warm (after the services): started as Job platform/warm-upg-1-1"
+                + " (img/w:2)");
+
+        Decision ended = lifecycle.decide(started.next(), rolling, new Input.JobEnded("job:warm", Phase.ROLLING, 1, false,
+                "BackoffLimitExceeded", "warming\ncache unreachable\nexit code 1"));
+        assertThat(ended.log()).containsExactly("job warm: FAILED: BackoffLimitExceeded", "job warm:   | warming",
+                "job warm:   | cache unreachable", "job warm:   | exit code 1");
+
+        Decision failed = lifecycle.decide(ended.next(), new Observed(null, NOW), new Input.PhaseEnded(Phase.ROLLING, 1,
+                DagOutcome.Status.FAILED));
+        assertThat(failed.next().state()).isEqualTo(UpgradeState.ROLLING_BACK);
+        assertThat(failed.next().message()).isEqualTo("job warm (after the services) failed: BackoffLimitExceeded:"
+                + " warming | cache unreachable | exit code 1");
+
+        Decision notRolledBack = new Lifecycle(false, Duration.ZERO).decide(ended.next(), new Observed(null, NOW),
+                new Input.PhaseEnded(Phase.ROLLING, 1, DagOutcome.Status.FAILED));
+        assertThat(notRolledBack.next().state()).isEqualTo(UpgradeState.FAILED);
+        Decision resumed = lifecycle.decide(notRolledBack.next(), new Observed(null, NOW),
+                new Input.Operator(Action.RESUME, "ops", null, null));
+        JobProgress again = resumed.next().job("warm").orElseThrow();
+        assertThat(again.state()).isEqualTo(ServiceState.PENDING);
+        assertThat(again.kubernetesName("upg-1")).isEqualTo("warm-upg-1-2");
+        assertThat(resumed.next().job("migrate").orElseThrow().kubernetesName("upg-1")).isEqualTo("migrate-upg-1-1");
+    }
+
+    @Test
+    void aJobOfAPhaseNoLongerInFlightChangesNothing() {
+        UpgradeRecord r = withJobs(record("UPGRADING Z", "PENDING PENDING PENDING"));
+        Decision stale = lifecycle.decide(r, new Observed(null, NOW), new Input.JobStarted("job:migrate", Phase.ROLLING, 1));
+        assertThat(stale.next()).isEqualTo(r);
+        // a job ran: the platform's data may have changed, so the upgrade can no longer be cancelled as untouched
+        UpgradeRecord migrating = r.withJob(r.job("migrate").orElseThrow().started(NOW));
+        assertThat(lifecycle.decide(r, new Observed(null, NOW), new Input.Operator(Action.CANCEL, "ops", null,
+                null)).refused()).isFalse();
+        assertThat(lifecycle.decide(migrating, new Observed(null, NOW), new Input.Operator(Action.CANCEL, "ops", null,
+                null)).refused()).isTrue();
+    }
+
     // ---- fixtures
 
     private static UpgradeRecord record(String stateAndMode, String services) {
@@ -384,7 +465,7 @@ class LifecycleTest {
     private static ServiceProgress service(String name, String state, List<String> dependsOn) {
         return new ServiceProgress(name, "platform", name, null, dependsOn, ServiceState.valueOf(state), "img/" + name + ":1",
                 "img/" + name + ":2", 2, null, null, null, state.equals("FAILED") ? "progress deadline exceeded"
-                        : state.equals("RUNNING") ? "rolling update" : null, null, List.of(), null, null);
+                        : state.equals("RUNNING") ? "rolling update" : null, null, List.of(), null, null, null);
     }
 
     /** What this process has in flight in the row's state: the record's phase, except after a restart. */

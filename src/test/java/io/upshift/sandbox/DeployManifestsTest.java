@@ -131,7 +131,7 @@ class DeployManifestsTest {
         assertThat(rules).containsOnlyKeys("platform/upshift-rollouts", "upshift/upshift-leader-election");
         // Deployments read and patched; the PodDisruptionBudgets and ResourceQuotas the pre-checks list
         // and for verification and the probes: the service proxy, Jobs (watched by name), their pod's log
-        assertThat(rules.get("platform/upshift-rollouts")).hasSize(8).anySatisfy(rule -> {
+        assertThat(rules.get("platform/upshift-rollouts")).hasSize(10).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getResources()).containsExactly("services/proxy");
             assertThat(rule.getVerbs()).containsExactly("get");
@@ -164,6 +164,15 @@ class DeployManifestsTest {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getResources()).containsExactly("configmaps");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "patch", "delete");
+        }).anySatisfy(rule -> {
+            // a new service's Deployment created, a pruned one deleted (and created again by a rollback)
+            assertThat(rule.getApiGroups()).containsExactly("apps");
+            assertThat(rule.getResources()).containsExactly("deployments");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("create", "delete");
+        }).anySatisfy(rule -> {
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("services");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "delete");
         });
         assertThat(rules.get("upshift/upshift-leader-election")).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");

@@ -25,21 +25,24 @@ class UnsupportedReleaseTest {
     }
 
     @Test
-    void refusesJobsNewAndRetiredServicesWithEveryReason() throws Exception {
+    void refusesStatefulSetsWithEveryReason() throws Exception {
+        VersionConfig statefulSets = reader.read(new String(Files.readAllBytes(Path.of("examples", "platform-5.1.2.04.yaml")))
+                .replace("  - name: metadata\n", "  - name: metadata\n    kind: StatefulSet\n")
+                .replace("  - name: scheduler\n", "  - name: scheduler\n    kind: StatefulSet\n").getBytes(), null);
+
         RejectedException e = catchThrowableOfType(RejectedException.class, () -> UpgradePlanner.refuseUnsupported(
-                example("platform-5.1.2.02.yaml"), example("platform-5.1.2.05.yaml")));
+                example("platform-5.1.2.02.yaml"), statefulSets));
 
         assertThat(e.code()).isEqualTo(RejectedException.Code.NOT_SUPPORTED);
         assertThat(e.status()).isEqualTo(422);
         assertThat(e.reasons()).containsExactly(
-                "lineage: creating a new service from its template is not supported yet",
-                "jobs are not run by this version of Upshift yet: jobs.before: migrate-metadata-schema, jobs.after:"
-                        + " warm-lineage-cache, lineage.jobs.before: create-lineage-tables",
-                "scheduler: retiring a service (absent from 5.1.2.05) is not supported yet");
+                "metadata: StatefulSets are not rolled by this version of Upshift yet",
+                "scheduler: StatefulSets are not rolled by this version of Upshift yet");
     }
 
     @Test
-    void letsThroughAReleaseThatChangesSettingsOnly() throws Exception {
+    void letsThroughJobsNewAndRetiredServices() throws Exception {
+        UpgradePlanner.refuseUnsupported(example("platform-5.1.2.02.yaml"), example("platform-5.1.2.05.yaml"));
         UpgradePlanner.refuseUnsupported(example("platform-5.1.2.02.yaml"), example("platform-5.1.2.04.yaml"));
         UpgradePlanner.refuseUnsupported(null, example("platform-5.1.2.04.yaml"));
     }
