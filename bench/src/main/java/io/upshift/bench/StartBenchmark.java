@@ -68,14 +68,14 @@ public final class StartBenchmark {
     private static Map<String, Object> start(List<String> command, Path work, Path users, boolean fresh) throws Exception {
         int port = freePort();
         String load = loadAverage();
+        // the settings a bench run changes: JVM options (before -jar; the launcher passes its arguments to the JVM)
+        List<String> settings = List.of("-Dcamel.server.port=" + port, "-Dupshift.data.dir=" + work.resolve("data"),
+                "-Dupshift.inbox.dir=" + work.resolve("inbox"), "-Dupshift.auth.users-file=" + users);
         List<String> full = new ArrayList<>(command);
+        int jar = full.indexOf("-jar");
+        full.addAll(jar < 0 ? full.size() : jar, settings);
         ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
                 .redirectOutput(work.resolve("start-" + port + ".log").toFile());
-        // the settings a test run changes, as environment variables (the launcher passes no -D through)
-        builder.environment().put("CAMEL_SERVER_PORT", String.valueOf(port));
-        builder.environment().put("UPSHIFT_DATA_DIR", work.resolve("data").toString());
-        builder.environment().put("UPSHIFT_INBOX_DIR", work.resolve("inbox").toString());
-        builder.environment().put("UPSHIFT_AUTH_USERS_FILE", users.toString());
         long started = System.nanoTime();
         Process process = builder.start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
