@@ -1,9 +1,5 @@
 package io.upshift.upgrade;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +43,8 @@ class UpgradeCostTest extends UpshiftTestSupport {
     @Override
     protected Properties settings() {
         // called while the application is configured, before this class's fields are set
-        Path seed = work.resolve("platform-" + BenchPlatform.CURRENT + "-" + SERVICES + ".yaml");
-        try {
-            Files.writeString(seed, BenchPlatform.of(SERVICES).config(BenchPlatform.CURRENT));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         Properties p = new Properties();
-        p.setProperty("upshift.sandbox.seed", seed.toString());
+        p.setProperty("upshift.sandbox.seed", BenchPlatform.of(SERVICES).seed(work).toString());
         p.setProperty("upshift.upgrade.parallelism", String.valueOf(SERVICES));
         return p;
     }

@@ -1,18 +1,14 @@
 package io.upshift.bench;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,8 +18,6 @@ import io.upshift.upgrade.ServiceState;
 import io.upshift.upgrade.UpgradeMode;
 import io.upshift.upgrade.UpgradeRecord;
 import io.upshift.upgrade.UpgradeState;
-import io.vertx.ext.web.Router;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 
 /**
  * Reads of the Upgrade Record with many past upgrades stored (issue 18): {@code records} finished
@@ -51,13 +45,7 @@ public final class RecordReadBenchmark {
         Path work = Files.createTempDirectory("upshift-bench-records");
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try (BenchApplication app = new BenchApplication(work, Path.of("examples/platform-5.1.2.02.yaml"), 4, "200ms")) {
-            ConcurrentLinkedQueue<Long> serverNanos = new ConcurrentLinkedQueue<>();
-            Router router = app.camel().hasService(MainHttpServer.class).getRouter();
-            router.route().order(-10_000).handler(ctx -> {
-                long arrived = System.nanoTime();
-                ctx.addEndHandler(done -> serverNanos.add(System.nanoTime() - arrived));
-                ctx.next();
-            });
+            TimedCalls timed = new TimedCalls(app);
             UpgradeRecords store = app.camel().getRegistry().lookupByNameAndType("upgradeRecords", UpgradeRecords.class);
             long writing = System.nanoTime();
             Instant first = Instant.parse("2026-01-01T00:00:00Z");
@@ -74,14 +62,13 @@ public final class RecordReadBenchmark {
 
             String bearer = "Bearer " + app.json(app.post("/api/tokens", "application/json",
                     "{\"name\":\"bench\",\"role\":\"viewer\"}").body()).path("token").asText();
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             int lastPage = (records + PAGE - 1) / PAGE;
             Map<String, Object> results = new LinkedHashMap<>();
             results.put("GET /api/upgrades/{id} (" + big + " services)",
-                    measure(app, http, bearer, "/api/upgrades/" + bigId, calls, serverNanos));
-            results.put("GET /api/upgrades?page=1", measure(app, http, bearer, "/api/upgrades?page=1", calls, serverNanos));
+                    measure(app, timed, bearer, "/api/upgrades/" + bigId, calls));
+            results.put("GET /api/upgrades?page=1", measure(app, timed, bearer, "/api/upgrades?page=1", calls));
             results.put("GET /api/upgrades?page=" + lastPage,
-                    measure(app, http, bearer, "/api/upgrades?page=" + lastPage, calls, serverNanos));
+                    measure(app, timed, bearer, "/api/upgrades?page=" + lastPage, calls));
             Path out = Path.of("target/bench/record-reads.json");
             Files.createDirectories(out.getParent());
             json.writeValue(out.toFile(), results);
@@ -116,32 +103,15 @@ public final class RecordReadBenchmark {
                 .running(at, null, "upgrading").ended(UpgradeState.SUCCEEDED, at.plusSeconds(5), "succeeded");
     }
 
-    private static Map<String, Object> measure(BenchApplication app, HttpClient http, String authorization, String path,
-            int calls, ConcurrentLinkedQueue<Long> serverNanos) throws Exception {
+    /** The timed calls, and the SQL statements they ran (per call). */
+    private static Map<String, Object> measure(BenchApplication app, TimedCalls timed, String authorization, String path,
+            int calls) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(app.uri(path)).header("Authorization", authorization).GET().build();
-        int bytes = 0;
-        for (int i = 0; i < 50; i++) {
-            bytes = call(http, request).length();
-        }
+        timed.warmUp(request, 50);
         Object statements = app.camel().getRegistry().lookupByName("sqlStatementMetrics");
         long sqlBefore = statements == null ? 0 : sqlStatements(statements);
-        serverNanos.clear();
-        List<Long> roundTrips = new ArrayList<>();
-        for (int i = 0; i < calls; i++) {
-            long start = System.nanoTime();
-            call(http, request);
-            roundTrips.add(System.nanoTime() - start);
-        }
+        Map<String, Object> m = timed.measure(request, 0, calls);
         long sqlAfter = statements == null ? 0 : sqlStatements(statements);
-        List<Long> server = new ArrayList<>(serverNanos);
-        Collections.sort(server);
-        Collections.sort(roundTrips);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("calls", calls);
-        m.put("serverMedianMillis", BenchRuns.percentile(server, 50) / 1e6);
-        m.put("serverP90Millis", BenchRuns.percentile(server, 90) / 1e6);
-        m.put("roundTripMedianMillis", BenchRuns.percentile(roundTrips, 50) / 1e6);
-        m.put("bytes", bytes);
         m.put("sqlPerCall", statements == null ? "n/a" : String.format("%.1f", (sqlAfter - sqlBefore) / (double) calls));
         return m;
     }
@@ -154,13 +124,5 @@ public final class RecordReadBenchmark {
             total += (Long) count.getClass().getMethod("statements").invoke(count);
         }
         return total;
-    }
-
-    private static String call(HttpClient http, HttpRequest request) throws Exception {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
     }
 }
