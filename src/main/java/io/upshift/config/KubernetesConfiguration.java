@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public class KubernetesConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesConfiguration.class);
+    /** The first word of the User-Agent of Upshift's Kubernetes requests. */
+    public static final String USER_AGENT = "upshift";
 
     @PropertyInject(value = "upshift.kubernetes.mode", defaultValue = "sandbox")
     private String mode;
@@ -124,6 +126,8 @@ public class KubernetesConfiguration implements CamelConfiguration {
         config.setMaxConcurrentRequests(maxConcurrentRequests);
         config.setMaxConcurrentRequestsPerHost(maxConcurrentRequestsPerHost);
         config.setRequestTimeout((int) Durations.parse(requestTimeout).toMillis());
+        // who is calling, in the API server's audit log (and the sandbox's request log)
+        config.setUserAgent(config.getUserAgent() == null ? USER_AGENT : USER_AGENT + " " + config.getUserAgent());
         // Upshift retries an unreachable API itself (upshift.kubernetes.retry-*), with typed errors.
         config.setRequestRetryBackoffLimit(0);
         KubernetesRequestMetrics metrics = new KubernetesRequestMetrics(

@@ -1,6 +1,7 @@
 package io.upshift.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.upshift.metrics.SqlStatementMetrics;
 import io.upshift.metrics.UpgradeMetrics;
 import io.upshift.upgrade.PlatformLock;
 import org.apache.camel.BeanInject;
@@ -27,7 +28,14 @@ public class MetricsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camel) throws Exception {
-        camel.addStartupListener((StartupListener) (context, alreadyStarted) ->
-                context.getRegistry().lookupByNameAndType("upgradeMetrics", UpgradeMetrics.class));
+        camel.addStartupListener((StartupListener) (context, alreadyStarted) -> {
+            context.getRegistry().lookupByNameAndType("upgradeMetrics", UpgradeMetrics.class);
+            SqlStatementMetrics statements = context.getRegistry().lookupByNameAndType("sqlStatementMetrics",
+                    SqlStatementMetrics.class);
+            MeterRegistry registry = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+            if (statements != null && registry != null) {
+                statements.bindTo(registry);
+            }
+        });
     }
 }

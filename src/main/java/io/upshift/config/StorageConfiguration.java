@@ -10,6 +10,8 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.upshift.metrics.SqlStatementMetrics;
+import net.ttddyy.dsproxy.support.ProxyDataSourceBuilder;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -37,6 +39,14 @@ public class StorageConfiguration implements CamelConfiguration {
     @PropertyInject(value = "upshift.db.pool-size", defaultValue = "10")
     private int poolSize;
 
+    private final SqlStatementMetrics statements = new SqlStatementMetrics();
+
+    /** Every statement run through {@code dataSource} (the metrics configuration binds it to the registry). */
+    @BindToRegistry("sqlStatementMetrics")
+    public SqlStatementMetrics sqlStatementMetrics() {
+        return statements;
+    }
+
     @BindToRegistry("dataSource")
     public DataSource dataSource(CamelContext camel) throws Exception {
         // optional: unset with the embedded database, whose password is generated
@@ -52,7 +62,8 @@ public class StorageConfiguration implements CamelConfiguration {
         Flyway.configure().dataSource(dataSource)
                 .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))
                 .load().migrate();
-        return dataSource;
+        // counted from here on: the migrations are not the application's statements
+        return ProxyDataSourceBuilder.create("upshift", dataSource).listener(statements).build();
     }
 
     /** An H2 database in a file of this process (no server of its own, unless the URL asks for one). */

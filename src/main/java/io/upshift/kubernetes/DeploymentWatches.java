@@ -84,7 +84,14 @@ class DeploymentWatches implements AutoCloseable {
         }
     }
 
-    private Deployment cached(String key) {
+    /** True when the namespace's informer has listed its Deployments and its watch is up: its cache is current. */
+    boolean current(String namespace) {
+        SharedIndexInformer<Deployment> informer = informers.get(namespace);
+        return informer != null && informer.hasSynced() && informer.isWatching();
+    }
+
+    /** The informer's copy of {@code namespace/name} (shared: never changed), null when it holds none. */
+    Deployment cached(String key) {
         String namespace = key.substring(0, key.indexOf('/'));
         SharedIndexInformer<Deployment> informer = informers.get(namespace);
         return informer == null ? null : informer.getStore().getByKey(key);

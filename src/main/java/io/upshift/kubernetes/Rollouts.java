@@ -22,8 +22,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.upshift.Failures;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -63,6 +61,7 @@ public class Rollouts extends ServiceSupport {
     private final ExecutorService api;
     private final ScheduledExecutorService timers;
     private final DeploymentWatches watches;
+    private final DeploymentRequests deployments;
 
     public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock) {
         this.client = client;
@@ -73,6 +72,7 @@ public class Rollouts extends ServiceSupport {
         this.api = Executors.newCachedThreadPool(r -> daemon(r, "rollouts-api-" + count.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rollouts-timer"));
         this.watches = new DeploymentWatches(client, timers);
+        this.deployments = new DeploymentRequests(client, watches);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -302,16 +302,11 @@ public class Rollouts extends ServiceSupport {
         }
 
         private Deployment read() {
-            Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
-            if (d == null) {
-                throw new DeploymentNotFoundException(namespace, name);
-            }
-            return d;
+            return deployments.read(namespace, name);
         }
 
         private Deployment patch(ArrayNode patch) {
-            return client.apps().deployments().inNamespace(namespace).withName(name)
-                    .patch(PatchContext.of(PatchType.JSON), patch.toString());
+            return deployments.patch(namespace, name, patch.toString());
         }
 
         private int containerIndex(Deployment d) {

@@ -1,6 +1,8 @@
 package io.upshift.lifecycle;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.upshift.upgrade.Phase;
 import io.upshift.upgrade.ServiceProgress;
@@ -26,7 +28,10 @@ public final class Waits {
         DependencyGraph graph = r.graph();
         long running = r.services().stream().filter(s -> s.state() == ServiceState.RUNNING
                 || s.state() == ServiceState.ROLLING_BACK).count();
-        return r.mapServices(s -> waiting(r, s) ? s.with(s.state(), why(r, graph, s, running)) : s);
+        // by name once: a lookup per dependency in the list would make a read of a large record quadratic
+        Map<String, ServiceProgress> byName = new HashMap<>();
+        r.services().forEach(s -> byName.put(s.name(), s));
+        return r.mapServices(s -> waiting(r, s) ? s.with(s.state(), why(r, byName, graph, s, running)) : s);
     }
 
     private static boolean waiting(UpgradeRecord r, ServiceProgress s) {
@@ -34,7 +39,8 @@ public final class Waits {
                 || (s.state() == ServiceState.SCALED_DOWN && r.phase() == Phase.SCALE_UP && r.state() == UpgradeState.UPGRADING);
     }
 
-    private static String why(UpgradeRecord r, DependencyGraph graph, ServiceProgress s, long running) {
+    private static String why(UpgradeRecord r, Map<String, ServiceProgress> byName, DependencyGraph graph,
+            ServiceProgress s, long running) {
         switch (r.state()) {
             case PENDING:
                 return "waiting for the upgrade to start";
@@ -48,12 +54,12 @@ public final class Waits {
         List<String> blockers;
         String what;
         if (r.phase() == Phase.SCALE_DOWN) {
-            blockers = graph.dependents(s.name()).stream().filter(d -> r.service(d).map(x -> !x.state().isDone()
-                    && x.state() != ServiceState.SCALED_DOWN).orElse(false)).toList();
+            blockers = graph.dependents(s.name()).stream().filter(d -> byName.containsKey(d)
+                    && !byName.get(d).state().isDone() && byName.get(d).state() != ServiceState.SCALED_DOWN).toList();
             what = "waiting for the scale-down of ";
         } else {
-            blockers = graph.dependsOn(s.name()).stream().filter(d -> r.service(d).map(x -> !x.state().isDone())
-                    .orElse(false)).toList();
+            blockers = graph.dependsOn(s.name()).stream().filter(d -> byName.containsKey(d)
+                    && !byName.get(d).state().isDone()).toList();
             what = "waiting for ";
         }
         if (!blockers.isEmpty()) {

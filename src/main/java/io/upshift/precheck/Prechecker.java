@@ -62,8 +62,7 @@ public class Prechecker {
         for (UpgradePlan.PlannedService s : plan.services()) {
             checks.addAll(Prechecks.service(s, plan.mode(), maxSurge, join(states.get(s.namespace()))));
         }
-        List<String> others = upgrades.active().stream().map(UpgradeRecord::id).filter(id -> !id.equals(upgradeId))
-                .toList();
+        List<String> others = upgrades.activeIds().stream().filter(id -> !id.equals(upgradeId)).toList();
         Instant updatedAt = versions.list().stream().filter(v -> v.version().equals(plan.targetVersion()))
                 .map(VersionSummary::updatedAt).findFirst().orElse(null);
         checks.add(Prechecks.configUnchanged(plan.targetVersion(), others, updatedAt, acceptedAt));

@@ -153,14 +153,15 @@ public class SandboxCluster extends ServiceSupport {
         List<ApiRequest> taken = new ArrayList<>();
         RecordedRequest request;
         while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
-            taken.add(new ApiRequest(request.getMethod(), request.getPath() == null ? "" : request.getPath()));
+            taken.add(new ApiRequest(request.getMethod(), request.getPath() == null ? "" : request.getPath(),
+                    request.getHeader("User-Agent")));
         }
         dispatcher.taken(taken.size());
         return taken;
     }
 
-    /** One request the sandbox's API server received. */
-    public record ApiRequest(String method, String path) {
+    /** One request the sandbox's API server received, and who sent it (Upshift's client says {@code upshift/…}). */
+    public record ApiRequest(String method, String path, String userAgent) {
     }
 
     /** A client configuration for the sandbox that reads no kubeconfig or environment. */

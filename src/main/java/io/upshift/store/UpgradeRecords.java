@@ -53,20 +53,53 @@ public class UpgradeRecords {
         }).run();
     }
 
-    /** Stores {@code after} over {@code before}: the record's row, and the rows of the services that changed. */
+    /**
+     * Stores {@code after} over {@code before}: the record's row when its own fields changed (not at a
+     * service's start or finish: its progress is counted from the services as it is read), and the
+     * rows of the services that changed.
+     */
     public void save(UpgradeRecord before, UpgradeRecord after) {
         jdbc.inTransaction(tx -> {
-            tx.update("UPDATE upgrade_record SET state = ?, document = ? WHERE id = ?", after.state().name(),
-                    writeWithoutServices(after), after.id());
+            UpgradeRecord own = after.withServices(List.of());
+            if (!own.equals(before.withServices(List.of()))) {
+                tx.update("UPDATE upgrade_record SET state = ?, document = ? WHERE id = ?", after.state().name(),
+                        write(own), after.id());
+            }
             List<Object[]> changed = new ArrayList<>();
-            for (ServiceProgress s : after.services()) {
-                if (!before.service(s.name()).map(s::equals).orElse(false)) {
-                    changed.add(new Object[] {write(s), after.id(), s.name()});
-                }
+            for (ServiceProgress s : changedServices(before, after)) {
+                changed.add(new Object[] {write(s), after.id(), s.name()});
             }
             tx.batch("UPDATE upgrade_service SET document = ? WHERE upgrade_id = ? AND name = ?", changed);
             return changes.stored(tx, before, after);
         }).run();
+    }
+
+    /**
+     * The services of {@code after} that differ from {@code before}'s, in one pass: a decision copies the
+     * lines it does not change (same objects, same places), so most are told apart by identity.
+     */
+    static List<ServiceProgress> changedServices(UpgradeRecord before, UpgradeRecord after) {
+        List<ServiceProgress> was = before.services();
+        List<ServiceProgress> now = after.services();
+        Map<String, ServiceProgress> byName = null;
+        List<ServiceProgress> changed = new ArrayList<>();
+        for (int i = 0; i < now.size(); i++) {
+            ServiceProgress s = now.get(i);
+            ServiceProgress old = i < was.size() && was.get(i).name().equals(s.name()) ? was.get(i) : null;
+            if (old == null) {
+                if (byName == null) {
+                    byName = new HashMap<>();
+                    for (ServiceProgress w : was) {
+                        byName.put(w.name(), w);
+                    }
+                }
+                old = byName.get(s.name());
+            }
+            if (old != s && !s.equals(old)) {
+                changed.add(s);
+            }
+        }
+        return changed;
     }
 
     public Optional<UpgradeRecord> find(String id) {
@@ -82,6 +115,12 @@ public class UpgradeRecords {
     public List<UpgradeRecord> active() {
         return withServices(jdbc.query("SELECT document FROM upgrade_record WHERE state IN (" + ACTIVE
                 + ") ORDER BY created_at LIMIT 1000", row -> row.getString(1)));
+    }
+
+    /** The ids of the upgrades not yet ended, oldest first, without reading their records. */
+    public List<String> activeIds() {
+        return jdbc.query("SELECT id FROM upgrade_record WHERE state IN (" + ACTIVE + ") ORDER BY created_at LIMIT 1000",
+                row -> row.getString(1));
     }
 
     /** The Upgrade Record, newest first. */

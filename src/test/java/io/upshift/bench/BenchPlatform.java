@@ -74,6 +74,19 @@ public record BenchPlatform(int size, List<List<String>> layers, Map<String, Lis
         return yaml.toString();
     }
 
+    /**
+     * Writes this platform's version config at {@link #CURRENT} into {@code dir}, for
+     * {@code upshift.sandbox.seed}; answers the file.
+     */
+    public java.nio.file.Path seed(java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("platform-" + CURRENT + "-" + size + ".yaml");
+        try {
+            return java.nio.file.Files.writeString(file, config(CURRENT));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Every service in an order that respects dependencies (layer by layer). */
     List<String> topologicalOrder() {
         return layers.stream().flatMap(List::stream).toList();

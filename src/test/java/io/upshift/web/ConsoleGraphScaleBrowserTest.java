@@ -1,9 +1,5 @@
 package io.upshift.web;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,14 +43,8 @@ class ConsoleGraphScaleBrowserTest extends BrowserTestSupport {
     @Override
     protected Properties settings() {
         // called while the application is configured, before this class's fields are set
-        Path seed = work.resolve("platform-" + BenchPlatform.CURRENT + "-" + SERVICES + ".yaml");
-        try {
-            Files.writeString(seed, BenchPlatform.of(SERVICES).config(BenchPlatform.CURRENT));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         Properties p = new Properties();
-        p.setProperty("upshift.sandbox.seed", seed.toString());
+        p.setProperty("upshift.sandbox.seed", BenchPlatform.of(SERVICES).seed(work).toString());
         p.setProperty("upshift.upgrade.parallelism", "100");
         return p;
     }

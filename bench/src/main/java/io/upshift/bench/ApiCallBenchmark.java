@@ -1,25 +1,18 @@
 package io.upshift.bench;
 
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.upshift.web.Passwords;
 import io.upshift.web.Role;
 import io.upshift.web.UserFile;
-import io.vertx.ext.web.Router;
-import org.apache.camel.component.platform.http.main.MainHttpServer;
 
 /**
  * The cost of an authenticated API call: {@code GET /api/platform} with an API token (Bearer) and
@@ -44,13 +37,7 @@ public final class ApiCallBenchmark {
         Path work = Files.createTempDirectory("upshift-bench-api");
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         try (BenchApplication app = new BenchApplication(work, Path.of("examples/platform-5.1.2.02.yaml"), 4, "200ms")) {
-            ConcurrentLinkedQueue<Long> serverNanos = new ConcurrentLinkedQueue<>();
-            Router router = app.camel().hasService(MainHttpServer.class).getRouter();
-            router.route().order(-10_000).handler(ctx -> {
-                long arrived = System.nanoTime();
-                ctx.addEndHandler(done -> serverNanos.add(System.nanoTime() - arrived));
-                ctx.next();
-            });
+            TimedCalls timed = new TimedCalls(app);
 
             // a person as the users file has them: the default PBKDF2 iterations
             new UserFile(app.usersFile()).put("person", Role.OPERATOR, new Passwords(210_000).hash("person-password-1"));
@@ -59,10 +46,9 @@ public final class ApiCallBenchmark {
                     "{\"name\":\"bench\",\"role\":\"viewer\"}");
             String bearer = "Bearer " + app.json(created.body()).path("token").asText();
 
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<String, Object> results = new LinkedHashMap<>();
-            results.put("token", measure(app, http, bearer, 500, tokenCalls, serverNanos));
-            results.put("basic", measure(app, http, basic, 5, basicCalls, serverNanos));
+            results.put("token", timed.measure(request(app, bearer), 500, tokenCalls));
+            results.put("basic", timed.measure(request(app, basic), 5, basicCalls));
             Path out = Path.of("target/bench/api-calls.json");
             Files.createDirectories(out.getParent());
             json.writeValue(out.toFile(), results);
@@ -79,38 +65,7 @@ public final class ApiCallBenchmark {
         }
     }
 
-    private static Map<String, Object> measure(BenchApplication app, HttpClient http, String authorization, int warmUp,
-            int calls, ConcurrentLinkedQueue<Long> serverNanos) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(app.uri(PATH)).header("Authorization", authorization).GET().build();
-        for (int i = 0; i < warmUp; i++) {
-            call(http, request);
-        }
-        serverNanos.clear();
-        List<Long> roundTrips = new ArrayList<>();
-        for (int i = 0; i < calls; i++) {
-            long start = System.nanoTime();
-            call(http, request);
-            roundTrips.add(System.nanoTime() - start);
-        }
-        List<Long> server = new ArrayList<>(serverNanos);
-        if (server.size() != calls) {
-            throw new IllegalStateException("timed " + server.size() + " of " + calls + " calls in the server");
-        }
-        Collections.sort(server);
-        Collections.sort(roundTrips);
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("calls", calls);
-        m.put("serverMedianMillis", BenchRuns.percentile(server, 50) / 1e6);
-        m.put("serverP90Millis", BenchRuns.percentile(server, 90) / 1e6);
-        m.put("serverP99Millis", BenchRuns.percentile(server, 99) / 1e6);
-        m.put("roundTripMedianMillis", BenchRuns.percentile(roundTrips, 50) / 1e6);
-        return m;
-    }
-
-    private static void call(HttpClient http, HttpRequest request) throws Exception {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
-        }
+    private static HttpRequest request(BenchApplication app, String authorization) {
+        return HttpRequest.newBuilder(app.uri(PATH)).header("Authorization", authorization).GET().build();
     }
 }

@@ -116,11 +116,9 @@ final class BenchApplication implements AutoCloseable {
     }
 
     /**
-     * API requests split by sender. The sandbox's own deployment controller writes status
-     * ({@code PUT …/status}) and watches Deployments in all namespaces
-     * ({@code /apis/apps/v1/deployments}); the client under test (Upshift's client or kubectl) works
-     * in the platform namespace and never writes status. {@code byKind} counts the client's
-     * requests by method and resource, for the report.
+     * API requests split by sender, told apart by User-Agent: the sandbox's own controllers send
+     * fabric8's, Upshift's client {@code upshift fabric8-kubernetes-client/…}, kubectl its own.
+     * {@code byKind} counts the client's requests by method and resource, for the report.
      */
     record RequestCount(int client, int controller, Map<String, Integer> byKind) {
 
@@ -130,8 +128,8 @@ final class BenchApplication implements AutoCloseable {
             Map<String, Integer> byKind = new TreeMap<>();
             for (SandboxCluster.ApiRequest r : requests) {
                 String path = r.path();
-                boolean fromController = path.startsWith("/apis/apps/v1/deployments")
-                        || ("PUT".equals(r.method()) && path.contains("/status"));
+                // the sandbox's controllers are fabric8 clients of their own User-Agent; Upshift says upshift, kubectl kubectl
+                boolean fromController = r.userAgent() != null && r.userAgent().startsWith("fabric8");
                 if (fromController) {
                     controller++;
                 } else {
