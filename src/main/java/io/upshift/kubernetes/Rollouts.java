@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -54,7 +53,6 @@ public class Rollouts extends ServiceSupport {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Rollouts.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final Settings settings;
@@ -63,8 +61,17 @@ public class Rollouts extends ServiceSupport {
     private final ExecutorService api;
     private final ScheduledExecutorService timers;
     private final DeploymentWatches watches;
+    private final ApiRetry retry;
 
     public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock) {
+        this(client, settings, json, clock, new ApiRetry.Policy(settings.retryAttempts(), settings.retryBackoff(),
+                Duration.ofSeconds(30).compareTo(settings.retryBackoff()) > 0 ? Duration.ofSeconds(30) : settings.retryBackoff(),
+                Duration.ofMinutes(2)), null);
+    }
+
+    /** With the API retry's policy and who counts its retries ({@code upshift.kubernetes.retry-*}, issue 19). */
+    public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock, ApiRetry.Policy retryPolicy,
+            ApiRetry.Listener retryListener) {
         this.client = client;
         this.settings = settings;
         this.json = json;
@@ -73,6 +80,8 @@ public class Rollouts extends ServiceSupport {
         this.api = Executors.newCachedThreadPool(r -> daemon(r, "rollouts-api-" + count.incrementAndGet()));
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rollouts-timer"));
         this.watches = new DeploymentWatches(client, timers);
+        this.retry = new ApiRetry(retryPolicy, api, clock, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
+                retryListener);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -336,28 +345,12 @@ public class Rollouts extends ServiceSupport {
                     clock.instant(), message);
         }
 
-        /** Runs one API call on a worker; an unreachable API is retried with exponential backoff. */
+        /** Runs one API call on a worker, retried by {@link ApiRetry}; what still fails is typed. */
         private <T> CompletableFuture<T> call(String what, Supplier<T> op) {
-            return attempt(what, op, 1);
-        }
-
-        private <T> CompletableFuture<T> attempt(String what, Supplier<T> op, int attempt) {
-            return CompletableFuture.supplyAsync(op, api).handle((value, error) -> {
-                if (error == null) {
-                    return CompletableFuture.completedFuture(value);
-                }
-                RuntimeException mapped = translate(what, Failures.unwrap(error));
-                if (mapped instanceof ClusterUnreachableException && attempt <= settings.retryAttempts()) {
-                    long backoff = Math.min(settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20),
-                            MAX_BACKOFF.toMillis());
-                    LOG.warn("{} (attempt {} of {}, retrying in {} ms)", mapped.getMessage(), attempt,
-                            settings.retryAttempts() + 1, backoff);
-                    return CompletableFuture.supplyAsync(() -> null,
-                            CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS, api))
-                            .thenCompose(x -> attempt(what, op, attempt + 1));
-                }
-                return CompletableFuture.<T>failedFuture(mapped);
-            }).thenCompose(f -> f);
+            return retry.call(service() + ": " + what + " Deployment " + namespace + "/" + name, op)
+                    .handle((value, error) -> error == null ? CompletableFuture.completedFuture(value)
+                            : CompletableFuture.<T>failedFuture(translate(what, Failures.unwrap(error))))
+                    .thenCompose(f -> f);
         }
 
         private RuntimeException translate(String what, Throwable e) {
