@@ -225,6 +225,7 @@ public class Rollouts extends ServiceSupport {
                     .thenCompose(patched -> {
                         Duration idle = Duration.ofSeconds(DeploymentRules.progressDeadlineSeconds(patched))
                                 .plus(settings.deadlineGrace());
+                        wait.guard(changed -> foreignChange(changed, goal));
                         wait.target(DeploymentRules.generation(patched), idle);
                         return wait.future;
                     })
@@ -232,6 +233,21 @@ public class Rollouts extends ServiceSupport {
                         wait.future.cancel(false);
                         minAvailable = Math.min(minAvailable, wait.minAvailable());
                     }));
+        }
+
+        /** What someone else changed that this step cannot live with, or null (issue 19: foreign edits). */
+        private String foreignChange(Deployment d, DeploymentWatches.Goal goal) {
+            if (goal == DeploymentWatches.Goal.SCALED_DOWN) {
+                int desired = DeploymentRules.desiredReplicas(d);
+                return desired > 0 ? "its replicas are now " + desired + ", not 0" : null;
+            }
+            try {
+                Container c = container(d);
+                return step.image().equals(c.getImage()) ? null
+                        : "the image of container " + c.getName() + " is now " + c.getImage() + ", not " + step.image();
+            } catch (ContainerNotFoundException e) {
+                return e.getMessage();
+            }
         }
 
         private Deployment read() {

@@ -51,6 +51,9 @@ final class FaultInjector implements AutoCloseable {
         return t;
     });
     private volatile BiConsumer<String, SandboxFaults.ForeignEdit> foreignEditor = (ns, edit) -> { };
+    /** Upshift's open watches and when each opened: closed by {@link #closeOldWatches} when watch-close-every is set. */
+    private final Map<WebSocket, Long> openWatches = new ConcurrentHashMap<>();
+    private java.util.concurrent.ScheduledFuture<?> closer;
 
     SandboxFaults current() {
         return faults.get();
@@ -62,6 +65,18 @@ final class FaultInjector implements AutoCloseable {
         random.set(next.seed() == null ? new Random() : new Random(next.seed()));
         injected.clear();
         deploymentWrites.set(0);
+        synchronized (this) {
+            if (closer != null) {
+                closer.cancel(false);
+                closer = null;
+            }
+            long every = next.watchCloseEvery().toMillis();
+            if (every > 0) {
+                // watches already open count too: their age decides
+                long period = Math.max(10, every / 4);
+                closer = timers.scheduleAtFixedRate(() -> closeOldWatches(every), period, period, TimeUnit.MILLISECONDS);
+            }
+        }
         LOG.info("Sandbox faults {}", next.isNone() ? "off" : next.toMap());
     }
 
@@ -117,16 +132,18 @@ final class FaultInjector implements AutoCloseable {
     MockResponse decorate(RecordedRequest request, MockResponse response) {
         SandboxFaults f = faults.get();
         ApiRequest api = ApiRequest.of(request);
-        if (f.isNone() || api == null || SANDBOX_AGENT.equals(request.getHeader("User-Agent"))) {
+        if (api == null || SANDBOX_AGENT.equals(request.getHeader("User-Agent"))) {
+            return response;
+        }
+        if (response.getWebSocketListener() != null && f.resources().matcher(api.resource()).matches()) {
+            response.withWebSocketUpgrade(new TrackedWatch(response.getWebSocketListener()));
+        }
+        if (f.isNone()) {
             return response;
         }
         if (!f.latency().isZero() && f.resources().matcher(api.resource()).matches()) {
             count("delayed");
             response.setBodyDelay(f.latency());
-        }
-        if (!f.watchCloseEvery().isZero() && response.getWebSocketListener() != null
-                && f.resources().matcher(api.resource()).matches()) {
-            response.withWebSocketUpgrade(new ClosingListener(response.getWebSocketListener(), f));
         }
         if (f.foreignEdit() != null && api.resource().equals("deployments") && api.name() != null
                 && (api.verb().equals("patch") || api.verb().equals("update")) && response.code() / 100 == 2
@@ -144,6 +161,17 @@ final class FaultInjector implements AutoCloseable {
             }, 20, TimeUnit.MILLISECONDS);
         }
         return response;
+    }
+
+    private void closeOldWatches(long ageMillis) {
+        long now = System.nanoTime();
+        openWatches.forEach((socket, opened) -> {
+            if (now - opened >= TimeUnit.MILLISECONDS.toNanos(ageMillis) && openWatches.remove(socket, opened)) {
+                count("watches-closed");
+                // 1000: a normal close, as an API server ends a watch at its timeout
+                socket.close(1000, "sandbox fault: watch closed");
+            }
+        });
     }
 
     private static boolean draw(Random r, double ratio) {
@@ -175,14 +203,12 @@ final class FaultInjector implements AutoCloseable {
         timers.shutdownNow();
     }
 
-    /** Passes every callback on, and closes the socket {@code watchCloseEvery} after it opened. */
-    private final class ClosingListener extends WebSocketListener {
+    /** Passes every callback on, and keeps the socket in {@link #openWatches} while it is open. */
+    private final class TrackedWatch extends WebSocketListener {
         private final WebSocketListener delegate;
-        private final SandboxFaults faults;
 
-        ClosingListener(WebSocketListener delegate, SandboxFaults faults) {
+        TrackedWatch(WebSocketListener delegate) {
             this.delegate = delegate;
-            this.faults = faults;
         }
 
         @Override
@@ -192,12 +218,8 @@ final class FaultInjector implements AutoCloseable {
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
+            openWatches.put(webSocket, System.nanoTime());
             delegate.onOpen(webSocket, response);
-            timers.schedule(() -> {
-                count("watches-closed");
-                // 1000: a normal close, as an API server ends a watch at its timeout
-                webSocket.close(1000, "sandbox fault: watch closed");
-            }, faults.watchCloseEvery().toMillis(), TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -212,16 +234,19 @@ final class FaultInjector implements AutoCloseable {
 
         @Override
         public void onClosing(WebSocket webSocket, int code, String reason) {
+            openWatches.remove(webSocket);
             delegate.onClosing(webSocket, code, reason);
         }
 
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
+            openWatches.remove(webSocket);
             delegate.onClosed(webSocket, code, reason);
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+            openWatches.remove(webSocket);
             delegate.onFailure(webSocket, t, response);
         }
     }

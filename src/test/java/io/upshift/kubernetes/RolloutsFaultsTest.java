@@ -127,4 +127,28 @@ class RolloutsFaultsTest {
                 .hasMessageContaining("could not read Deployment platform/down (500)");
         assertThat(retries).hasSize(9).last().isEqualTo("gave up 500 after 9");
     }
+
+    @Test
+    void someoneElseSettingAnotherImageMidRolloutStopsTheStepNamingTheChange() throws Exception {
+        create("edited", "800ms");
+        sandbox.faults(SandboxFaults.parse(Map.of("foreign-edit.after-writes", "1",
+                "foreign-edit.image", "registry.upshift.local/dataphin/svc:hotfix")));
+        assertThatThrownBy(() -> roll("edited")).cause().isInstanceOf(ForeignEditException.class)
+                .hasMessageContaining("edited: Deployment platform/edited was changed by someone else while Upshift rolled it")
+                .hasMessageContaining("the image of container svc is now registry.upshift.local/dataphin/svc:hotfix, not " + V2);
+        assertThat(sandbox.injectedFaults()).containsEntry("foreign-edits", 1L);
+    }
+
+    @Test
+    void anAutoscalerChangingTheReplicasMidRolloutDoesNotFailAZeroDowntimeStep() throws Exception {
+        create("scaled", "600ms");
+        sandbox.faults(SandboxFaults.parse(Map.of("foreign-edit.after-writes", "1", "foreign-edit.replicas", "3")));
+        StepResult result = roll("scaled");
+        assertThat(sandbox.injectedFaults()).containsEntry("foreign-edits", 1L);
+        assertThat(result.outcome()).isEqualTo(StepOutcome.ROLLED);
+        Deployment d = Sandbox.get(client, "scaled");
+        assertThat(d.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(DeploymentRules.rolledOut(d)).isTrue();
+        assertThat(Sandbox.image(client, "scaled", "svc")).isEqualTo(V2);
+    }
 }
