@@ -237,17 +237,19 @@ public class Rollouts extends ServiceSupport {
 
         /** What someone else changed that this step cannot live with, or null (issue 19: foreign edits). */
         private String foreignChange(Deployment d, DeploymentWatches.Goal goal) {
-            if (goal == DeploymentWatches.Goal.SCALED_DOWN) {
-                int desired = DeploymentRules.desiredReplicas(d);
-                return desired > 0 ? "its replicas are now " + desired + ", not 0" : null;
-            }
+            // scaling down leaves the image as it was; rolling sets the step's
+            String expected = goal == DeploymentWatches.Goal.SCALED_DOWN ? fromImage : step.image();
             try {
                 Container c = container(d);
-                return step.image().equals(c.getImage()) ? null
-                        : "the image of container " + c.getName() + " is now " + c.getImage() + ", not " + step.image();
+                if (expected != null && !expected.equals(c.getImage())) {
+                    return "the image of container " + c.getName() + " is now " + c.getImage() + ", not " + expected;
+                }
             } catch (ContainerNotFoundException e) {
                 return e.getMessage();
             }
+            int desired = DeploymentRules.desiredReplicas(d);
+            return goal == DeploymentWatches.Goal.SCALED_DOWN && desired > 0
+                    ? "its replicas are now " + desired + ", not 0" : null;
         }
 
         private Deployment read() {

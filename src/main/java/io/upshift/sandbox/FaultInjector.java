@@ -54,6 +54,8 @@ final class FaultInjector implements AutoCloseable {
     /** Upshift's open watches and when each opened: closed by {@link #closeOldWatches} when watch-close-every is set. */
     private final Map<WebSocket, Long> openWatches = new ConcurrentHashMap<>();
     private java.util.concurrent.ScheduledFuture<?> closer;
+    private volatile java.util.function.Function<String, List<String>> imagesOf = name -> null;
+    private volatile Map<String, List<String>> readyImages = Map.of();
 
     SandboxFaults current() {
         return faults.get();
@@ -65,6 +67,14 @@ final class FaultInjector implements AutoCloseable {
         random.set(next.seed() == null ? new Random() : new Random(next.seed()));
         injected.clear();
         deploymentWrites.set(0);
+        Map<String, List<String>> baseline = new java.util.HashMap<>();
+        for (String name : next.neverReady()) {
+            List<String> images = imagesOf.apply(name);
+            if (images != null) {
+                baseline.put(name, images);
+            }
+        }
+        readyImages = baseline;
         synchronized (this) {
             if (closer != null) {
                 closer.cancel(false);
@@ -92,8 +102,27 @@ final class FaultInjector implements AutoCloseable {
         this.foreignEditor = editor;
     }
 
-    boolean neverReady(String deployment) {
-        return faults.get().neverReady().contains(deployment);
+    /** Reads a Deployment's container images now (the sandbox's own client), for the never-ready baseline. */
+    void imagesOf(java.util.function.Function<String, List<String>> reader) {
+        this.imagesOf = reader;
+    }
+
+    /**
+     * A never-ready Deployment's new pods never get ready, unless they run the images it ran when the faults
+     * were set: so that, like a bad release, rolling back recovers.
+     */
+    boolean neverReady(io.fabric8.kubernetes.api.model.apps.Deployment d) {
+        String name = d.getMetadata().getName();
+        if (!faults.get().neverReady().contains(name)) {
+            return false;
+        }
+        List<String> images = d.getSpec().getTemplate().getSpec().getContainers().stream()
+                .map(io.fabric8.kubernetes.api.model.Container::getImage).toList();
+        boolean never = !images.equals(readyImages.get(name));
+        if (never) {
+            count("never-ready-pods");
+        }
+        return never;
     }
 
     /** An answer instead of the real one (an injected 5xx, 429, 409 or 410), or empty: dispatch as usual. */

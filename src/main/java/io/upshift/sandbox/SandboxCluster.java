@@ -109,6 +109,11 @@ public class SandboxCluster extends ServiceSupport {
                     }
                 })));
         faultInjector.foreignEditor(new ForeignEditor(client)::edit);
+        faultInjector.imagesOf(name -> {
+            Deployment d = client.apps().deployments().inNamespace(settings.namespace()).withName(name).get();
+            return d == null ? null : d.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .map(io.fabric8.kubernetes.api.model.Container::getImage).toList();
+        });
         seed();
         controller = new SandboxDeploymentController(client, settings.readinessDelay(), settings.brokenImagePattern(),
                 clock);
@@ -119,6 +124,7 @@ public class SandboxCluster extends ServiceSupport {
         jobs.start();
         proxy = new SandboxServiceProxy(client);
         dispatcher.connect(proxy, jobs);
+        faultInjector.set(faultInjector.current()); // faults set before start: now the seeded images are known
         kubeconfig = writeKubeconfig();
         LOG.info("Sandbox cluster listening on {}; kubectl --kubeconfig {} get deployments -A", url(), kubeconfig);
     }

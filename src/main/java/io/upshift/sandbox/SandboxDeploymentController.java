@@ -309,14 +309,14 @@ public class SandboxDeploymentController implements AutoCloseable {
     }
 
     /** Deployments whose new pods never get ready (a sandbox fault, {@link SandboxFaults#neverReady()}). */
-    public void neverReady(java.util.function.Predicate<String> deployments) {
+    public void neverReady(java.util.function.Predicate<Deployment> deployments) {
         this.neverReady = deployments;
     }
 
-    private volatile java.util.function.Predicate<String> neverReady = name -> false;
+    private volatile java.util.function.Predicate<Deployment> neverReady = d -> false;
 
     private boolean broken(Deployment d) {
-        if (neverReady.test(d.getMetadata().getName())) {
+        if (neverReady.test(d)) {
             return true;
         }
         String annotated = annotation(d, BROKEN_IMAGE_ANNOTATION);
