@@ -8,11 +8,14 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.upshift.kubernetes.ApiRetry;
 import io.upshift.metrics.KubernetesRequestMetrics;
+import io.upshift.metrics.KubernetesRetryMetrics;
 import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.RollServiceProcessor;
 import io.upshift.kubernetes.Rollouts;
 import io.upshift.sandbox.SandboxCluster;
+import io.upshift.sandbox.SandboxFaults;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -50,6 +53,10 @@ public class KubernetesConfiguration implements CamelConfiguration {
     private int retryAttempts;
     @PropertyInject(value = "upshift.kubernetes.retry-backoff", defaultValue = "500ms")
     private String retryBackoff;
+    @PropertyInject(value = "upshift.kubernetes.retry-max-backoff", defaultValue = "30s")
+    private String retryMaxBackoff;
+    @PropertyInject(value = "upshift.kubernetes.retry-deadline", defaultValue = "2m")
+    private String retryDeadline;
 
     @PropertyInject(value = "upshift.rollout.max-unavailable", defaultValue = "0")
     private String maxUnavailable;
@@ -98,8 +105,11 @@ public class KubernetesConfiguration implements CamelConfiguration {
             Rollouts.Settings settings = new Rollouts.Settings(maxUnavailable, maxSurge,
                     Durations.parse(rolloutTimeout), Durations.parse(deadlineGrace), retryAttempts,
                     Durations.parse(retryBackoff));
+            ApiRetry.Policy retry = new ApiRetry.Policy(retryAttempts, Durations.parse(retryBackoff),
+                    Durations.parse(retryMaxBackoff), Durations.parse(retryDeadline));
             rollouts = new Rollouts(client(camelContext), settings, mapper(camelContext, "jsonMapper"),
-                    clock(camelContext));
+                    clock(camelContext), retry, new KubernetesRetryMetrics(
+                            camelContext.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class)));
             addService(camelContext, rollouts);
         }
         return rollouts;
@@ -115,6 +125,7 @@ public class KubernetesConfiguration implements CamelConfiguration {
                     sandboxSeed, namespace, sandboxReplicas, sandboxProgressDeadlineSeconds,
                     Durations.parse(sandboxReadinessDelay), sandboxBrokenImagePattern),
                     mapper(camelContext, "yamlMapper"), clock(camelContext));
+            sandbox.faults(sandboxFaults(camelContext)); // issue 19: upshift.sandbox.faults.*
             sandbox.start();
             addService(camelContext, sandbox);
             config = sandbox.clientConfig();
@@ -144,6 +155,13 @@ public class KubernetesConfiguration implements CamelConfiguration {
         LOG.info("Kubernetes client for {} ({} mode)", built.getMasterUrl(), mode);
         client = built;
         return client;
+    }
+
+    private static SandboxFaults sandboxFaults(CamelContext camelContext) {
+        java.util.Properties p = camelContext.getPropertiesComponent().loadProperties(k -> k.startsWith(SandboxFaults.PREFIX));
+        java.util.Map<String, String> settings = new java.util.TreeMap<>();
+        p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        return SandboxFaults.parse(settings);
     }
 
     private static void addService(CamelContext camelContext, Object service) {

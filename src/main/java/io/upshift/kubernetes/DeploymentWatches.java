@@ -145,6 +145,7 @@ class DeploymentWatches implements AutoCloseable {
         private String lastCondition = "no Progressing condition reported";
         private ScheduledFuture<?> idle;
         private ScheduledFuture<?> overall;
+        private java.util.function.Function<Deployment, String> foreign = d -> null;
 
         private Wait(String key, String service, Goal goal, RolloutListener listener) {
             this.key = key;
@@ -164,6 +165,15 @@ class DeploymentWatches implements AutoCloseable {
             }
         }
 
+        /**
+         * What a newer generation than Upshift's may not have changed: {@code check} names the change (the
+         * step then fails with a {@link ForeignEditException}), or answers null (e.g. an autoscaler changed the
+         * replicas: the wait follows the newer generation).
+         */
+        synchronized void guard(java.util.function.Function<Deployment, String> check) {
+            this.foreign = check;
+        }
+
         synchronized int minAvailable() {
             return minAvailable == Integer.MAX_VALUE ? 0 : minAvailable;
         }
@@ -180,6 +190,15 @@ class DeploymentWatches implements AutoCloseable {
             minAvailable = Math.min(minAvailable, DeploymentRules.available(d));
             DeploymentRules.condition(d, "Progressing").map(DeploymentCondition::getMessage)
                     .ifPresent(m -> lastCondition = m);
+            if (generation != Long.MAX_VALUE && DeploymentRules.generation(d) > generation) {
+                String changed = foreign.apply(d);
+                if (changed != null) {
+                    future.completeExceptionally(new ForeignEditException(service + ": Deployment " + key
+                            + " was changed by someone else while Upshift rolled it (generation "
+                            + DeploymentRules.generation(d) + ", Upshift wrote " + generation + "): " + changed));
+                    return;
+                }
+            }
             if (generation == Long.MAX_VALUE || !DeploymentRules.observed(d, generation)
                     || DeploymentRules.generation(d) < generation) {
                 return;

@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -52,7 +51,6 @@ public class Rollouts extends ServiceSupport {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Rollouts.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final Settings settings;
@@ -62,8 +60,17 @@ public class Rollouts extends ServiceSupport {
     private final ScheduledExecutorService timers;
     private final DeploymentWatches watches;
     private final DeploymentRequests deployments;
+    private final ApiRetry retry;
 
     public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock) {
+        this(client, settings, json, clock, new ApiRetry.Policy(settings.retryAttempts(), settings.retryBackoff(),
+                Duration.ofSeconds(30).compareTo(settings.retryBackoff()) > 0 ? Duration.ofSeconds(30) : settings.retryBackoff(),
+                Duration.ofMinutes(2)), null);
+    }
+
+    /** With the API retry's policy and who counts its retries ({@code upshift.kubernetes.retry-*}, issue 19). */
+    public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock, ApiRetry.Policy retryPolicy,
+            ApiRetry.Listener retryListener) {
         this.client = client;
         this.settings = settings;
         this.json = json;
@@ -73,6 +80,8 @@ public class Rollouts extends ServiceSupport {
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rollouts-timer"));
         this.watches = new DeploymentWatches(client, timers);
         this.deployments = new DeploymentRequests(client, watches);
+        this.retry = new ApiRetry(retryPolicy, api, clock, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
+                retryListener);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -292,6 +301,7 @@ public class Rollouts extends ServiceSupport {
                     .thenCompose(patched -> {
                         Duration idle = Duration.ofSeconds(DeploymentRules.progressDeadlineSeconds(patched))
                                 .plus(settings.deadlineGrace());
+                        wait.guard(changed -> foreignChange(changed, goal));
                         wait.target(DeploymentRules.generation(patched), idle);
                         return wait.future;
                     })
@@ -299,6 +309,23 @@ public class Rollouts extends ServiceSupport {
                         wait.future.cancel(false);
                         minAvailable = Math.min(minAvailable, wait.minAvailable());
                     }));
+        }
+
+        /** What someone else changed that this step cannot live with, or null (issue 19: foreign edits). */
+        private String foreignChange(Deployment d, DeploymentWatches.Goal goal) {
+            // scaling down leaves the image as it was; rolling sets the step's
+            String expected = goal == DeploymentWatches.Goal.SCALED_DOWN ? fromImage : step.image();
+            try {
+                Container c = container(d);
+                if (expected != null && !expected.equals(c.getImage())) {
+                    return "the image of container " + c.getName() + " is now " + c.getImage() + ", not " + expected;
+                }
+            } catch (ContainerNotFoundException e) {
+                return e.getMessage();
+            }
+            int desired = DeploymentRules.desiredReplicas(d);
+            return goal == DeploymentWatches.Goal.SCALED_DOWN && desired > 0
+                    ? "its replicas are now " + desired + ", not 0" : null;
         }
 
         private Deployment read() {
@@ -410,28 +437,12 @@ public class Rollouts extends ServiceSupport {
                     clock.instant(), message);
         }
 
-        /** Runs one API call on a worker; an unreachable API is retried with exponential backoff. */
+        /** Runs one API call on a worker, retried by {@link ApiRetry}; what still fails is typed. */
         private <T> CompletableFuture<T> call(String what, Supplier<T> op) {
-            return attempt(what, op, 1);
-        }
-
-        private <T> CompletableFuture<T> attempt(String what, Supplier<T> op, int attempt) {
-            return CompletableFuture.supplyAsync(op, api).handle((value, error) -> {
-                if (error == null) {
-                    return CompletableFuture.completedFuture(value);
-                }
-                RuntimeException mapped = translate(what, Failures.unwrap(error));
-                if (mapped instanceof ClusterUnreachableException && attempt <= settings.retryAttempts()) {
-                    long backoff = Math.min(settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20),
-                            MAX_BACKOFF.toMillis());
-                    LOG.warn("{} (attempt {} of {}, retrying in {} ms)", mapped.getMessage(), attempt,
-                            settings.retryAttempts() + 1, backoff);
-                    return CompletableFuture.supplyAsync(() -> null,
-                            CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS, api))
-                            .thenCompose(x -> attempt(what, op, attempt + 1));
-                }
-                return CompletableFuture.<T>failedFuture(mapped);
-            }).thenCompose(f -> f);
+            return retry.call(service() + ": " + what + " Deployment " + namespace + "/" + name, op)
+                    .handle((value, error) -> error == null ? CompletableFuture.completedFuture(value)
+                            : CompletableFuture.<T>failedFuture(translate(what, Failures.unwrap(error))))
+                    .thenCompose(f -> f);
         }
 
         private RuntimeException translate(String what, Throwable e) {

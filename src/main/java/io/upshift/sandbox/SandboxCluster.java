@@ -78,6 +78,7 @@ public class SandboxCluster extends ServiceSupport {
     private final Clock clock;
     private KubernetesMockServer server;
     private SandboxDispatcher dispatcher;
+    private final FaultInjector faultInjector = new FaultInjector();
     private KubernetesClient client;
     private SandboxDeploymentController controller;
     private SandboxServiceProxy proxy;
@@ -95,24 +96,57 @@ public class SandboxCluster extends ServiceSupport {
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         MockWebServer web = new MockWebServer();
         dispatcher = new SandboxDispatcher(web);
+        dispatcher.faults(faultInjector);
         server = new KubernetesMockServer(new Context(), web, new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), settings.port());
-        client = server.createClient();
+        // the controllers' own requests carry SANDBOX_AGENT: the fault layer lets them through
+        client = server.createClient(b -> b.withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(
+                "sandbox-agent", new io.fabric8.kubernetes.client.http.Interceptor() {
+                    @Override
+                    public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder,
+                            io.fabric8.kubernetes.client.http.HttpRequest request, RequestTags tags) {
+                        builder.setHeader("User-Agent", FaultInjector.SANDBOX_AGENT);
+                    }
+                })));
+        faultInjector.foreignEditor(new ForeignEditor(client)::edit);
+        faultInjector.imagesOf(name -> {
+            Deployment d = client.apps().deployments().inNamespace(settings.namespace()).withName(name).get();
+            return d == null ? null : d.getSpec().getTemplate().getSpec().getContainers().stream()
+                    .map(io.fabric8.kubernetes.api.model.Container::getImage).toList();
+        });
         seed();
         controller = new SandboxDeploymentController(client, settings.readinessDelay(), settings.brokenImagePattern(),
                 clock);
+        controller.neverReady(faultInjector::neverReady);
         controller.start();
         // a Job's pod runs as long as a Deployment's takes to get ready, and an image that never gets ready fails it
         jobs = new SandboxJobController(client, settings.readinessDelay(), settings.brokenImagePattern(), clock);
         jobs.start();
         proxy = new SandboxServiceProxy(client);
         dispatcher.connect(proxy, jobs);
+        faultInjector.set(faultInjector.current()); // faults set before start: now the seeded images are known
         kubeconfig = writeKubeconfig();
         LOG.info("Sandbox cluster listening on {}; kubectl --kubeconfig {} get deployments -A", url(), kubeconfig);
     }
 
+    /** The faults in force (none unless set); see docs/sandbox.md. */
+    public SandboxFaults faults() {
+        return faultInjector.current();
+    }
+
+    /** Sets the faults (at start, or at run time through {@link SandboxAdmin}). */
+    public void faults(SandboxFaults faults) {
+        faultInjector.set(faults);
+    }
+
+    /** What the faults injected since they were set, by kind ({@code errors}, {@code throttled}, {@code watches-closed}…). */
+    public java.util.Map<String, Long> injectedFaults() {
+        return faultInjector.injected();
+    }
+
     @Override
     protected void doStop() throws Exception {
+        faultInjector.close();
         if (controller != null) {
             controller.close();
         }

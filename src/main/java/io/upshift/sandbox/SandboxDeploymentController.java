@@ -308,7 +308,17 @@ public class SandboxDeploymentController implements AutoCloseable {
         return new Pod(hash, broken(d) ? NEVER : now + delay(d).toMillis());
     }
 
+    /** Deployments whose new pods never get ready (a sandbox fault, {@link SandboxFaults#neverReady()}). */
+    public void neverReady(java.util.function.Predicate<Deployment> deployments) {
+        this.neverReady = deployments;
+    }
+
+    private volatile java.util.function.Predicate<Deployment> neverReady = d -> false;
+
     private boolean broken(Deployment d) {
+        if (neverReady.test(d)) {
+            return true;
+        }
         String annotated = annotation(d, BROKEN_IMAGE_ANNOTATION);
         for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
             String image = Objects.toString(c.getImage(), "");

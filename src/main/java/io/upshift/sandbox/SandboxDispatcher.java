@@ -44,6 +44,7 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
 
     private final MockWebServer recorder;
     private final AtomicInteger recorded = new AtomicInteger();
+    private volatile FaultInjector faults = new FaultInjector();
     private final int maxRecorded;
 
     SandboxDispatcher(MockWebServer recorder) {
@@ -58,6 +59,11 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
     /** The caller took this many recorded requests (SandboxCluster.takeRequests). */
     void taken(int count) {
         recorded.addAndGet(-count);
+    }
+
+    /** The fault layer every request passes through (off unless faults are set). */
+    void faults(FaultInjector injector) {
+        this.faults = injector;
     }
 
     /** Called once the cluster's client runs: the proxy and the pod logs read its caches. */
@@ -77,6 +83,11 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
                 Thread.currentThread().interrupt();
             }
         }
+        var fault = faults.intercept(request);
+        return fault.isPresent() ? fault.get() : faults.decorate(request, answer(request));
+    }
+
+    private MockResponse answer(RecordedRequest request) {
         String requested = request.getPath() == null ? "" : request.getPath();
         SandboxServiceProxy serviceProxy = proxy;
         if (serviceProxy != null) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +42,8 @@ public final class SandboxMain {
             "replicas", "upshift.sandbox.replicas",
             "progress-deadline-seconds", "upshift.sandbox.progress-deadline-seconds",
             "readiness-delay", "upshift.sandbox.readiness-delay",
-            "broken-image-pattern", "upshift.sandbox.broken-image-pattern");
+            "broken-image-pattern", "upshift.sandbox.broken-image-pattern",
+            "admin-port", "upshift.sandbox.admin-port");
 
     private static final Map<String, String> DEFAULTS = Map.of(
             "upshift.data.dir", "./data",
@@ -51,15 +53,21 @@ public final class SandboxMain {
             "upshift.sandbox.replicas", "2",
             "upshift.sandbox.progress-deadline-seconds", "600",
             "upshift.sandbox.readiness-delay", "1s",
-            "upshift.sandbox.broken-image-pattern", ".*:broken.*");
+            "upshift.sandbox.broken-image-pattern", ".*:broken.*",
+            "upshift.sandbox.admin-port", "0");
 
     private SandboxMain() {
     }
 
     public static void main(String[] args) throws Exception {
         SandboxCluster.Settings settings;
+        SandboxFaults faults;
+        int adminPort;
         try {
-            settings = settings(settings(args));
+            Properties p = settings(args);
+            settings = settings(p);
+            faults = faults(p);
+            adminPort = integer(p, "upshift.sandbox.admin-port");
         } catch (IllegalArgumentException e) {
             LOG.error("{}; options: {}", e.getMessage(), String.join(", ", OPTIONS.keySet().stream()
                     .sorted().map(o -> "--" + o).toList()));
@@ -68,12 +76,16 @@ public final class SandboxMain {
         }
         SandboxCluster sandbox = new SandboxCluster(settings, new JsonConfiguration().yamlMapper(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
+        sandbox.faults(faults);
+        sandbox.start();
+        SandboxAdmin admin = new SandboxAdmin(sandbox, adminPort);
+        admin.writeUrl(settings.dataDir().resolve("sandbox.admin"));
         // SIGTERM / Ctrl-C stop the server cleanly; kill -9 just ends the process
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            admin.close();
             sandbox.stop();
             stopped.countDown();
         }, "sandbox-shutdown"));
-        sandbox.start();
         LOG.info("Sandbox cluster ready: run Upshift against it with -Dupshift.kubernetes.mode=cluster and KUBECONFIG={}",
                 sandbox.kubeconfig());
         stopped.await();
@@ -92,6 +104,14 @@ public final class SandboxMain {
                 p.getProperty("upshift.sandbox.broken-image-pattern"));
     }
 
+    /** The {@code upshift.sandbox.faults.*} settings (none set: no faults). */
+    static SandboxFaults faults(Properties p) {
+        Map<String, String> faults = new java.util.TreeMap<>();
+        p.stringPropertyNames().stream().filter(k -> k.startsWith(SandboxFaults.PREFIX))
+                .forEach(k -> faults.put(k, p.getProperty(k)));
+        return SandboxFaults.parse(faults);
+    }
+
     static Properties settings(String[] args) throws IOException {
         Properties p = new Properties();
         p.putAll(DEFAULTS);
@@ -100,6 +120,10 @@ public final class SandboxMain {
         for (String key : DEFAULTS.keySet()) {
             copy(file, p, key);
             copy(system, p, key);
+        }
+        for (Properties from : List.of(file, system)) {
+            from.stringPropertyNames().stream().filter(k -> k.startsWith(SandboxFaults.PREFIX))
+                    .forEach(k -> copy(from, p, k));
         }
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -117,7 +141,7 @@ public final class SandboxMain {
             } else {
                 throw new IllegalArgumentException("--" + option + " needs a value");
             }
-            String key = OPTIONS.get(option);
+            String key = option.startsWith("faults.") ? "upshift.sandbox." + option : OPTIONS.get(option);
             if (key == null) {
                 throw new IllegalArgumentException("unknown option --" + option);
             }
