@@ -18,7 +18,7 @@ import io.vertx.ext.web.RoutingContext;
  * for an unknown upgrade, 400 for a {@code Last-Event-ID} that is not an event number, 503 with
  * {@code Retry-After} when {@code upshift.events.max-followers} follow already; else 200
  * {@code text/event-stream} and the follower joins {@link EventStreams}, from after
- * {@code Last-Event-ID} (0: from the start).
+ * {@code Last-Event-ID}, else {@code ?after=} (0: from the start).
  *
  * <p>Why not a platform-http consumer: it runs the route on a worker thread and writes the
  * response when the route returns, so a stream would hold a worker thread per follower for as
@@ -44,7 +44,9 @@ public class EventStreamHttp implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        Long after = lastEventId(ctx.request().getHeader("Last-Event-ID"));
+        // the header a reconnecting EventSource sends wins over ?after= (where a page starts a new one)
+        String header = ctx.request().getHeader("Last-Event-ID");
+        Long after = lastEventId(header != null && !header.isBlank() ? header : ctx.request().getParam("after"));
         if (after == null) {
             replies.send(ctx, 400, Map.of("error", "invalid Last-Event-ID", "code", "BAD_REQUEST",
                     "reasons", List.of("Last-Event-ID must be an event id this stream sent (a whole number, 0 or more)")));
