@@ -2,6 +2,7 @@ package io.upshift.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +34,8 @@ public class UpgradeLog {
                 "SELECT MAX(line_no) FROM upgrade_log WHERE upgrade_id = ?", row -> row.getInt(1), k).orElse(0)));
         synchronized (counter) {
             int line = counter.incrementAndGet();
-            Instant at = clock.instant();
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS); // as the database keeps it: the stream's line = GET …/logs
+
             jdbc.update("INSERT INTO upgrade_log (upgrade_id, line_no, logged_at, message) VALUES (?, ?, ?, ?)",
                     id, line, at, message);
             appended.accept(id, new Line(line, at, message));

@@ -32,7 +32,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * from the start, alternately (5.1.2.04 → 5.1.2.06 → 5.1.2.04 …, after one warm-up upgrade), in one
  * JVM. Per upgrade: the process's CPU time from the request to SUCCEEDED (the followers' reading
  * threads are in this JVM too: their own CPU time is printed beside it and taken off), and for the
- * followed runs the latency of every log event at every follower (received − the line's timestamp).
+ * followed runs the latency of every live log event at every follower (received − the line's
+ * timestamp; lines written before the follower's stream opened are replays and not counted).
  *
  * <pre>mvn -q -B -Pbench test-compile exec:exec -Dbench.main=io.upshift.bench.EventStreamBenchmark -Dbench.args="50 3"</pre>
  * args: followers (default 50), rounds of (none, followed) (default 3).
@@ -69,7 +70,7 @@ public final class EventStreamBenchmark {
             Files.createDirectories(out.getParent());
             JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), runs);
             System.out.printf("%n%9s %9s %12s %13s %16s %8s %13s %11s %11s%n", "followers", "wall", "process CPU",
-                    "followers' CPU", "server CPU", "events", "latency p50", "p90", "p99");
+                    "followers' CPU", "server CPU", "live events", "latency p50", "p90", "p99");
             for (Map<String, Object> r : runs) {
                 System.out.printf("%9d %6d ms %9d ms %13d ms %13d ms %8d %10.1f ms %8.1f ms %8.1f ms%n", r.get("followers"),
                         r.get("wallMillis"), r.get("processCpuMillis"), r.get("followerCpuMillis"), r.get("serverCpuMillis"),
@@ -138,6 +139,7 @@ public final class EventStreamBenchmark {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("events answered " + response.statusCode());
         }
+        Instant opened = Instant.now(); // lines written before are replayed: their latency is not the stream's
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             String event = null;
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -146,6 +148,9 @@ public final class EventStreamBenchmark {
                 } else if (line.startsWith("data: ") && "log".equals(event)) {
                     Instant at = Instant.parse(JSON.readTree(line.substring(6)).path("at").asText());
                     Instant now = Instant.now();
+                    if (at.isBefore(opened)) {
+                        continue;
+                    }
                     latencies.add((now.getEpochSecond() - at.getEpochSecond()) * 1_000_000
                             + (now.getNano() - at.getNano()) / 1_000);
                 }
