@@ -77,6 +77,13 @@
     if (atBottom) log.scrollTop = log.scrollHeight;
   }
 
+  // lines from the stream are added once a frame: a replay of thousands of lines is one layout, not thousands
+  let pending = [];
+  function appendLater(line) {
+    if (!pending.length) requestAnimationFrame(() => { const lines = pending; pending = []; appendLines(lines); });
+    pending.push(line);
+  }
+
   async function logs() {
     const response = await api(`${base}/logs?after=${lastLine}`);
     if (!response.ok) return;
@@ -109,7 +116,7 @@
       const l = JSON.parse(e.data);
       if (l.line <= lastLine) return; // already shown
       lastLine = l.line;
-      appendLines([`${l.line} ${l.at} ${l.message}`]);
+      appendLater(`${l.line} ${l.at} ${l.message}`);
     });
     stream.addEventListener('state', (e) => {
       lastEvent = Number(e.lastEventId) || lastEvent;

@@ -120,6 +120,7 @@ class ConsoleBrowserTest extends BrowserTestSupport {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log-status"), "succeeded"));
         String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().indexOf("id=") + 3);
         List<String> stored = get("/api/upgrades/" + id + "/logs").body().lines().toList();
+        wait.until(d -> byId("log").getText().lines().count() >= stored.size()); // lines are added once a frame
         assertThat(byId("log").getText().lines().toList()).isEqualTo(stored);
         assertThat(byId("action-force-stop").isDisplayed()).isFalse();
         screenshot("upgrade-detail");
