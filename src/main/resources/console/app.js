@@ -103,6 +103,7 @@ const Upshift = (() => {
         } }));
     }
     document.body.dataset.role = user.role;
+    document.querySelectorAll('[data-operator-only]').forEach((n) => { n.hidden = user.role !== 'operator'; });
     return user;
   }
 

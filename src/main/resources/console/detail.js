@@ -1,5 +1,6 @@
 // Upgrade detail: progress, each service's state and lowest available replicas, the log followed
-// live (GET …/logs?after=N), and the operator actions (actions.js).
+// live (Server-Sent Events from GET …/events; asking every second, GET …/logs?after=N, when the
+// stream breaks), and the operator actions (actions.js).
 'use strict';
 (() => {
   const { api, json, el, message, stateBadge, time, duration, me, image, isFinal } = Upshift;
@@ -8,7 +9,9 @@
   const base = '/api/upgrades/' + encodeURIComponent(id || '');
   let operator = false;
   let lastLine = 0;
+  let lastEvent = 0;
   let timer = null;
+  let stream = null;
 
   function fact(term, value) {
     return [el('dt', { text: term }), el('dd', {}, value)];
@@ -66,18 +69,71 @@
       el('td', { text: time(c.at) })))));
   }
 
+  function appendLines(lines) {
+    if (!lines.length) return;
+    const log = $('log');
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 30;
+    log.append(lines.join('\n') + '\n');
+    if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  // lines from the stream are added once a frame: a replay of thousands of lines is one layout, not thousands
+  let pending = [];
+  function appendLater(line) {
+    if (!pending.length) requestAnimationFrame(() => { const lines = pending; pending = []; appendLines(lines); });
+    pending.push(line);
+  }
+
   async function logs() {
     const response = await api(`${base}/logs?after=${lastLine}`);
     if (!response.ok) return;
     const text = await response.text();
     const lines = text.split('\n').filter((l) => l.length);
     if (!lines.length) return;
-    const log = $('log');
-    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 30;
-    log.append(lines.join('\n') + '\n');
+    appendLines(lines);
     const n = parseInt(lines[lines.length - 1], 10);
     lastLine = Number.isNaN(n) ? lastLine + lines.length : n;
-    if (atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  function status(record) {
+    const final = isFinal(record.state);
+    $('log-status').textContent = final ? `(upgrade ${record.state.toLowerCase().replace(/_/g, ' ')})` : '(following live)';
+    return final;
+  }
+
+  /** Follows the event stream; false when the browser has no EventSource. Breaks fall back to polling. */
+  function listen() {
+    if (!window.EventSource) return false;
+    stream = new EventSource(`${base}/events?after=${lastEvent}`);
+    $('log').dataset.follow = 'events';
+    stream.addEventListener('record', (e) => {
+      const record = JSON.parse(e.data);
+      render(record);
+      status(record);
+    });
+    stream.addEventListener('log', (e) => {
+      lastEvent = Number(e.lastEventId) || lastEvent;
+      const l = JSON.parse(e.data);
+      if (l.line <= lastLine) return; // already shown
+      lastLine = l.line;
+      appendLater(`${l.line} ${l.at} ${l.message}`);
+    });
+    stream.addEventListener('state', (e) => {
+      lastEvent = Number(e.lastEventId) || lastEvent;
+    });
+    stream.addEventListener('end', () => {
+      stream.close();
+      stream = null;
+      refresh(); // the record as it ended, and any line after it
+    });
+    stream.onerror = () => {
+      if (!stream) return;
+      stream.close();
+      stream = null;
+      $('log').dataset.follow = 'polling';
+      poll();
+    };
+    return true;
   }
 
   async function refresh() {
@@ -90,26 +146,28 @@
     }
     const record = await json(response);
     render(record);
-    await logs();
-    const final = isFinal(record.state);
-    $('log-status').textContent = final ? `(upgrade ${record.state.toLowerCase().replace(/_/g, ' ')})` : '(following live)';
-    if (final) clearInterval(timer);
+    if (!stream) await logs(); // while the stream follows, the lines come with it
+    if (status(record)) clearInterval(timer);
+  }
+
+  function poll() {
+    clearInterval(timer);
+    refresh();
+    timer = setInterval(refresh, 1000);
   }
 
   function follow() {
     clearInterval(timer);
-    timer = setInterval(refresh, 1000);
+    if (stream) stream.close();
+    stream = null;
+    if (!listen()) poll();
   }
 
   // after an action the upgrade may run again (resume): follow it again
-  UpshiftActions.bind(base, $('detail-message'), () => {
-    refresh();
-    follow();
-  });
+  UpshiftActions.bind(base, $('detail-message'), follow);
 
   me().then((user) => {
     operator = user.role === 'operator';
-    refresh();
     follow();
   });
 })();

@@ -44,6 +44,26 @@ public class ApiClient {
         return send(request(path).GET());
     }
 
+    /**
+     * An event stream ({@code text/event-stream}): the open response, its body read as events come.
+     * Waits at most the usual timeout for the answer's head; the body has no deadline of its own.
+     */
+    public java.io.InputStream stream(String path) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT)
+                .header("Accept", "text/event-stream").GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() / 100 != 2) {
+            try (java.io.InputStream body = response.body()) {
+                String text = new String(body.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+                throw refusal(response.statusCode(), text);
+            }
+        }
+        return response.body();
+    }
+
     public JsonNode post(String path, String contentType, byte[] body) throws IOException, InterruptedException {
         HttpRequest.Builder request = request(path).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
@@ -81,16 +101,16 @@ public class ApiClient {
     private String send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw refusal(response);
+            throw refusal(response.statusCode(), response.body());
         }
         return response.body();
     }
 
-    private ApiException refusal(HttpResponse<String> response) {
-        String error = "HTTP " + response.statusCode();
+    private ApiException refusal(int status, String answer) {
+        String error = "HTTP " + status;
         List<String> reasons = new ArrayList<>();
         try {
-            JsonNode body = json.readTree(response.body());
+            JsonNode body = json.readTree(answer);
             if (body != null && body.hasNonNull("error")) {
                 error = body.get("error").asText();
                 body.path("reasons").forEach(r -> reasons.add(r.asText()));
@@ -99,10 +119,10 @@ public class ApiClient {
                 }
             }
         } catch (IOException notJson) {
-            if (!response.body().isBlank()) {
-                reasons.add(response.body().strip());
+            if (!answer.isBlank()) {
+                reasons.add(answer.strip());
             }
         }
-        return new ApiException(response.statusCode(), error, reasons);
+        return new ApiException(status, error, reasons);
     }
 }

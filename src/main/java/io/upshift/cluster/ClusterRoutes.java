@@ -8,7 +8,8 @@ import org.apache.camel.builder.endpoint.EndpointRouteBuilder;
  * Replicas working together. Route {@code signals} takes what the other replicas signal (see
  * {@link Signals}): a lock taken or released makes this replica look at the upgrade's lock (resume
  * it if free, else check again when its lease ends); an action stored for an upgrade this replica
- * runs is decided by its event loop; an answer completes the request waiting for it. Route
+ * runs is decided by its event loop; an answer completes the request waiting for it; new events of an
+ * upgrade wake its followers here. Route
  * {@code submit-action} sends an operator action to the event loop here, or to the replica that
  * runs the upgrade.
  */
@@ -26,7 +27,10 @@ public class ClusterRoutes extends EndpointRouteBuilder {
                         .bean(FORWARDED, "answered(${body.subject()})")
                     .when(kind(Signal.Kind.ACTION))
                         .to(direct("apply-forwarded-actions"))
+                    .when(kind(Signal.Kind.EVENTS))
+                        .bean("eventStreams", "wake(${body.subject()}, true)")
                     .when(kind(Signal.Kind.RESYNC))
+                        .bean("eventStreams", "wakeAll")
                         .bean(RECONCILER, "watchAll")
                         .to(direct("apply-forwarded-actions"))
                     .otherwise()

@@ -22,6 +22,8 @@ public record Signal(Kind kind, String subject, String from) {
         ACTION,
         /** A stored action was decided: its requester answers the operator. */
         ANSWERED,
+        /** An upgrade's event journal has new events: followers here read them. */
+        EVENTS,
         /** This replica's listener (re)connected: signals may have been missed, look at everything. */
         RESYNC
     }

@@ -64,18 +64,21 @@ public class UpgradeConfiguration implements CamelConfiguration {
 
     /**
      * Each change of a record also writes its events to the notifications' outbox, in the same
-     * transaction, and is counted in the upgrade metrics once committed.
+     * transaction, and is counted in the upgrade metrics and written to the event journal once committed.
      */
     @BindToRegistry(value = "upgradeRecords", lazy = true)
     public UpgradeRecords upgradeRecords(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("jsonMapper") ObjectMapper json,
             @BeanInject("notifier") io.upshift.notify.Notifier notifier,
-            @BeanInject("upgradeMetrics") io.upshift.metrics.UpgradeMetrics metrics) {
-        return new UpgradeRecords(jdbc, json, io.upshift.store.RecordChanges.all(notifier, metrics));
+            @BeanInject("upgradeMetrics") io.upshift.metrics.UpgradeMetrics metrics,
+            @BeanInject("eventJournal") io.upshift.notify.EventJournal events) {
+        return new UpgradeRecords(jdbc, json, io.upshift.store.RecordChanges.all(notifier, metrics, events));
     }
 
+    /** Each line is also an event of the upgrade's event stream (the journal). */
     @BindToRegistry(value = "upgradeLog", lazy = true)
-    public UpgradeLog upgradeLog(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("clock") Clock clock) {
-        return new UpgradeLog(jdbc, clock);
+    public UpgradeLog upgradeLog(@BeanInject("jdbc") Jdbc jdbc, @BeanInject("clock") Clock clock,
+            @BeanInject("eventJournal") io.upshift.notify.EventJournal events) {
+        return new UpgradeLog(jdbc, clock, events::logged);
     }
 
     @BindToRegistry(value = "platformVersion", lazy = true)

@@ -414,14 +414,15 @@ public class Reconciler {
         return r.with(decision);
     }
 
-    /** Step 3: the record (changed rows only) and the log lines. */
+    /** Step 3: the log lines and the record (changed rows only). */
     public Reconciliation persist(Reconciliation r) {
         Decision d = measured(r.decision());
-        if (!d.next().equals(r.stored())) {
-            records.save(r.stored(), d.next());
-        }
+        // the lines first: once the record says the upgrade ended, its log (and event stream) has every line of it
         for (String line : d.log()) {
             log.append(d.next().id(), line);
+        }
+        if (!d.next().equals(r.stored())) {
+            records.save(r.stored(), d.next());
         }
         Run run = runs.get(d.next().id());
         if (run != null) {

@@ -25,7 +25,7 @@ import io.upshift.upgrade.UpgradeRecord;
  * {@code upshift_service_step_duration_seconds{mode}} (a service's pass, by upgrade mode),
  * {@code upshift_dependency_reaction_seconds} (its last dependency finished → it started), and the
  * gauge {@code upshift_upgrade_in_progress} (the platform lock held). The others count what their
- * owners report: {@link #notification}, {@link #failedLogin}, {@link KubernetesRequestMetrics}.
+ * owners report: {@link #notification}, {@link #failedLogin}, {@link #droppedFollower}, {@link KubernetesRequestMetrics}.
  */
 public class UpgradeMetrics implements RecordChanges {
 
@@ -101,6 +101,18 @@ public class UpgradeMetrics implements RecordChanges {
 
     public void failedLogin() {
         registry.counter("upshift.logins.failed").increment();
+    }
+
+    /** The event streams' followers on this replica (gauge), and those dropped for reading too slowly (counter). */
+    public void eventFollowers(java.util.function.IntSupplier followers) {
+        Gauge.builder("upshift.event.followers", followers::getAsInt)
+                .description("Followers of upgrades' event streams on this replica").register(registry);
+        Counter.builder("upshift.event.followers.dropped")
+                .description("Event stream followers dropped for reading too slowly").register(registry);
+    }
+
+    public void droppedFollower() {
+        registry.counter("upshift.event.followers.dropped").increment();
     }
 
     private Timer timer(String name, String description, Duration[] buckets) {

@@ -41,6 +41,15 @@ public enum EventType {
         return Arrays.stream(values()).filter(t -> t.id.equals(id)).findFirst();
     }
 
+    /** True for the events of an upgrade reaching a final state (its event stream ends with it). */
+    public boolean ends() {
+        return switch (this) {
+            case UPGRADE_SUCCEEDED, UPGRADE_FAILED, UPGRADE_ROLLED_BACK, UPGRADE_STOPPED, UPGRADE_CANCELLED,
+                    UPGRADE_FORCE_STOPPED, UPGRADE_MARKED -> true;
+            default -> false;
+        };
+    }
+
     /** The event an upgrade ending in {@code state} raises. */
     static EventType ended(UpgradeState state) {
         return switch (state) {

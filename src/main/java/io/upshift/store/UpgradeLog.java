@@ -2,10 +2,12 @@ package io.upshift.store;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /** The upgrade logs: numbered, timestamped lines per upgrade, which a client follows with {@code ?after=N}. */
 public class UpgradeLog {
@@ -13,10 +15,17 @@ public class UpgradeLog {
     private final Jdbc jdbc;
     private final Clock clock;
     private final Map<String, AtomicInteger> lastLines = new ConcurrentHashMap<>();
+    private final BiConsumer<String, Line> appended;
 
     public UpgradeLog(Jdbc jdbc, Clock clock) {
+        this(jdbc, clock, (id, line) -> { });
+    }
+
+    /** {@code appended} hears of each line once it is stored, in the order of the lines (the event journal). */
+    public UpgradeLog(Jdbc jdbc, Clock clock, BiConsumer<String, Line> appended) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.appended = appended;
     }
 
     /** Appends one timestamped line to an upgrade's log; returns its number (from 1). */
@@ -25,8 +34,11 @@ public class UpgradeLog {
                 "SELECT MAX(line_no) FROM upgrade_log WHERE upgrade_id = ?", row -> row.getInt(1), k).orElse(0)));
         synchronized (counter) {
             int line = counter.incrementAndGet();
+            Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS); // as the database keeps it: the stream's line = GET …/logs
+
             jdbc.update("INSERT INTO upgrade_log (upgrade_id, line_no, logged_at, message) VALUES (?, ?, ?, ?)",
-                    id, line, clock.instant(), message);
+                    id, line, at, message);
+            appended.accept(id, new Line(line, at, message));
             return line;
         }
     }

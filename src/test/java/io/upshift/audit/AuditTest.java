@@ -10,14 +10,19 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.upshift.UpshiftTestSupport;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every state-changing call lands in the audit trail with its caller and outcome; only operators read it. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // one trail for both: the exact list first
 class AuditTest extends UpshiftTestSupport {
 
     @Test
+    @Order(1)
     void everyStateChangingCallIsARowWithItsCallerAndOutcome() throws Exception {
         Instant before = Instant.now().minusSeconds(1);
         assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(201);
@@ -61,16 +66,46 @@ class AuditTest extends UpshiftTestSupport {
         assertThat(rows.get(5).path("object").asText()).isEqualTo(id);
         assertThat(rows.get(5).path("status").asInt()).isEqualTo(409);
         assertThat(rows.get(6).path("object").asText()).isEqualTo(id);
+        assertThat(rows.get(8).path("object").asText()).as("version.overwrite").isEqualTo("5.1.2.04");
+        assertThat(rows.get(9).path("object").asText()).as("version.import").isEqualTo("5.1.2.04");
 
         // filters
-        assertThat(body(get("/api/audit?action=upgrade.stop")).findValuesAsText("object")).containsExactly(id);
+        assertThat(body(get("/api/audit?since=" + before + "&action=upgrade.stop")).findValuesAsText("object")).containsExactly(id);
         assertThat(body(get("/api/audit?user=" + VIEWER)).findValuesAsText("action")).containsExactly("login");
         assertThat(body(get("/api/audit?since=" + before + "&size=2&page=2")).findValuesAsText("action"))
                 .containsExactly("token.create", "schedule.delete");
         assertThat(get("/api/audit?since=yesterday").statusCode()).isEqualTo(400);
+        assertThat(get("/api/audit?page=0").statusCode()).isEqualTo(400);
+        assertThat(get("/api/audit?size=201").statusCode()).isEqualTo(400);
+        assertThat(get("/api/audit?page=1000001").statusCode()).isEqualTo(400);
         // operators only; and a header or query parameter cannot pass for the authenticated user
         assertThat(send(VIEWER, HttpRequest.newBuilder(uri("/api/audit")).GET()).statusCode()).isEqualTo(403);
         assertThat(send(VIEWER, HttpRequest.newBuilder(uri("/api/audit?CamelVertxPlatformHttpAuthenticatedUser=x"))
                 .header("CamelVertxPlatformHttpAuthenticatedUser", OPERATOR).GET()).statusCode()).isEqualTo(403);
+    }
+
+    /**
+     * A query parameter named like a path parameter is dropped only on the routes that have that path
+     * parameter: it never changes the path's value there, and stays a plain parameter elsewhere.
+     */
+    @Test
+    @Order(2)
+    void queryParametersNamedLikePathParametersNeverReplaceThePath() throws Exception {
+        HttpResponse<String> read = get("/api/upgrades/upg-path?id=upg-query");
+        assertThat(read.statusCode()).isEqualTo(404);
+        assertThat(body(read).path("reasons").get(0).asText()).contains("upg-path").doesNotContain("upg-query");
+        // ?action=cancel on .../stop: still a stop of the path's upgrade, audited as upgrade.stop
+        HttpResponse<String> stop = postJson("/api/upgrades/upg-path/stop?action=cancel&id=upg-query", "{}");
+        assertThat(stop.statusCode()).isEqualTo(404);
+        JsonNode rows = body(get("/api/audit?user=" + OPERATOR + "&size=1"));
+        assertThat(rows.get(0).path("action").asText()).isEqualTo("upgrade.stop");
+        assertThat(rows.get(0).path("object").asText()).isEqualTo("upg-path");
+        assertThat(rows.get(0).path("outcome").asText()).isEqualTo("UNKNOWN_UPGRADE");
+        // on /api/audit, action is a filter (the route has no path parameters)
+        assertThat(body(get("/api/audit?action=upgrade.stop")).findValuesAsText("object")).contains("upg-path");
+        assertThat(body(get("/api/audit?action=upgrade.cancel")).size()).isZero();
+        // and the notifications' deliveries are paged as everything else
+        assertThat(get("/api/notifications/deliveries?size=0").statusCode()).isEqualTo(400);
+        assertThat(get("/api/notifications/deliveries?page=2&size=200").statusCode()).isEqualTo(200);
     }
 }

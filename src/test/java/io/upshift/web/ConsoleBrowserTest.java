@@ -93,7 +93,7 @@ class ConsoleBrowserTest extends BrowserTestSupport {
 
     @Test
     @Order(4)
-    void startsOnlyAfterTheDisclaimerAndFollowsTheUpgradeToTheEnd() throws IOException {
+    void startsOnlyAfterTheDisclaimerAndFollowsTheUpgradeToTheEnd() throws Exception {
         openUpgradePage();
         new Select(byId("target")).selectByValue("5.1.2.04");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verdict"), "Zero-downtime upgrade"));
@@ -115,6 +115,13 @@ class ConsoleBrowserTest extends BrowserTestSupport {
         assertThat(services).hasSize(7);
         assertThat(services.get(0).getText()).contains("succeeded").contains("2 / 2");
         assertThat(byId("log").getText().lines().count()).isGreaterThan(7);
+        // followed over the event stream (GET …/events), every stored line once, in order
+        assertThat(byId("log").getAttribute("data-follow")).isEqualTo("events");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("log-status"), "succeeded"));
+        String id = browser.getCurrentUrl().substring(browser.getCurrentUrl().indexOf("id=") + 3);
+        List<String> stored = get("/api/upgrades/" + id + "/logs").body().lines().toList();
+        wait.until(d -> byId("log").getText().lines().count() >= stored.size()); // lines are added once a frame
+        assertThat(byId("log").getText().lines().toList()).isEqualTo(stored);
         assertThat(byId("action-force-stop").isDisplayed()).isFalse();
         screenshot("upgrade-detail");
 
@@ -243,6 +250,22 @@ class ConsoleBrowserTest extends BrowserTestSupport {
 
     @Test
     @Order(8)
+    void operatorsReadTheAuditTrailAPageAtATimeFilteredByAction() throws IOException {
+        browser.get(uri("/console/index.html").toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("a[href='/console/audit.html']"))).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("rows"), "upgrade.request"));
+        assertThat(byId("rows").getText()).contains("version.import").contains("version.overwrite").contains(OPERATOR);
+        assertThat(byId("page-info").getText()).isEqualTo("Page 1");
+        assertThat(byId("newer").isEnabled()).isFalse();
+        new Select(byId("action")).selectByVisibleText("version.overwrite");
+        byId("apply").click();
+        wait.until(d -> !byId("rows").getText().contains("upgrade.request"));
+        assertThat(byId("rows").getText()).contains("version.overwrite").contains("5.1.2.04").doesNotContain("version.import");
+        screenshot("audit");
+    }
+
+    @Test
+    @Order(9)
     void aViewerSeesSchedulesButCannotCreateOrDelete() {
         switchTo(VIEWER);
         openSchedulesPage();
@@ -250,6 +273,16 @@ class ConsoleBrowserTest extends BrowserTestSupport {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("schedules"), "5.1.2.04"));
         assertThat(byId("create-section").isDisplayed()).isFalse();
         assertThat(browser.findElements(By.cssSelector("#schedules button"))).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void aViewerHasNoAuditPage() {
+        switchTo(VIEWER);
+        assertThat(browser.findElement(By.cssSelector("a[href='/console/audit.html']")).isDisplayed()).isFalse();
+        browser.get(uri("/console/audit.html").toString());
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-message"), "operators"));
+        assertThat(browser.findElements(By.cssSelector("#rows tr"))).isEmpty();
     }
 
     private void openSchedulesPage() {

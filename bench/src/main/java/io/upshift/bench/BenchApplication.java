@@ -60,6 +60,11 @@ final class BenchApplication implements AutoCloseable {
     private static final String AUTHORIZATION = "Basic " + java.util.Base64.getEncoder()
             .encodeToString((USER + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
+    /** The benchmark user's Authorization header. */
+    String authorization() {
+        return AUTHORIZATION;
+    }
+
     java.net.URI uri(String path) {
         return URI.create("http://localhost:" + port + path);
     }

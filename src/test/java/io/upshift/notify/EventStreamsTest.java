@@ -1,0 +1,105 @@
+package io.upshift.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The followers' bounds, without HTTP: how many may follow, and a follower that stops reading is dropped with a last event. */
+class EventStreamsTest {
+
+    private Instant now = Instant.parse("2026-11-27T22:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+    private final AtomicInteger dropped = new AtomicInteger();
+    private final EventStreams streams = new EventStreams(null, null, new ObjectMapper(), clock,
+            new EventStreams.Settings(2, 1024, Duration.ofSeconds(30), 100), dropped::incrementAndGet);
+
+    /** A connection that is full or not, and what it was sent. */
+    private static final class Sink implements EventStreams.Sink {
+        boolean full;
+        final List<String> written = new ArrayList<>();
+        String last;
+
+        @Override
+        public boolean full() {
+            return full;
+        }
+
+        @Override
+        public void write(String frames) {
+            written.add(frames);
+        }
+
+        @Override
+        public void end(String frame) {
+            last = frame;
+        }
+
+        @Override
+        public void onDrain(Runnable then) {
+        }
+    }
+
+    @Test
+    void atMostMaxFollowers() {
+        assertThat(streams.admit()).isTrue();
+        assertThat(streams.admit()).isTrue();
+        assertThat(streams.admit()).isFalse();
+        streams.release();
+        assertThat(streams.admit()).isTrue();
+        assertThat(streams.followers()).isEqualTo(2);
+    }
+
+    @Test
+    void aFollowerFullForTheSlowTimeoutIsDroppedWithAFinalEventAndCounted() {
+        List<String> woken = new ArrayList<>();
+        streams.connect(woken::add);
+        Sink reading = new Sink();
+        Sink stalled = new Sink();
+        assertThat(streams.admit()).isTrue();
+        streams.join("upg-1", 0, reading);
+        assertThat(streams.admit()).isTrue();
+        EventStreams.Follower slow = streams.join("upg-1", 7, stalled);
+        assertThat(woken).containsExactly("upg-1"); // one pump queued for both
+
+        stalled.full = true;
+        streams.heartbeat(); // full: noted
+        now = now.plusSeconds(29);
+        streams.heartbeat(); // full 29 s: kept
+        assertThat(stalled.last).isNull();
+        assertThat(reading.written).containsExactly(": heartbeat\n\n", ": heartbeat\n\n");
+
+        now = now.plusSeconds(1);
+        streams.heartbeat();
+        assertThat(stalled.last).startsWith("event: dropped\ndata: ").contains("Last-Event-ID 7");
+        assertThat(dropped).hasValue(1);
+        assertThat(streams.followers()).isEqualTo(1);
+        streams.leave(slow); // the connection closes after the end: counted once
+        assertThat(streams.followers()).isEqualTo(1);
+        assertThat(reading.last).isNull();
+    }
+}
