@@ -91,7 +91,9 @@ class RolloutsFaultsTest {
     @Test
     void errorsAndThrottlingAreRetriedAndTheStepCompletes() throws Exception {
         create("errs", "50ms");
-        sandbox.faults(SandboxFaults.parse(Map.of("errors", "get:0.5,list:0.3", "error-status", "503",
+        // a step's one request is its PATCH (the Deployment is read from the informer's cache): seed 19 makes
+        // its first two attempts fail (503), then it goes on drawing 429s and 503s at random
+        sandbox.faults(SandboxFaults.parse(Map.of("errors", "patch:0.5", "error-status", "503",
                 "throttle", "patch:0.5", "retry-after", "1", "seed", "19")));
         StepResult result = roll("errs");
         Map<String, Long> injected = sandbox.injectedFaults();
@@ -116,15 +118,16 @@ class RolloutsFaultsTest {
         assertThat(d.getStatus().getObservedGeneration()).isGreaterThanOrEqualTo(d.getMetadata().getGeneration());
         assertThat(result.outcome()).isEqualTo(StepOutcome.ROLLED);
         assertThat(result.minAvailable()).isEqualTo(2);
-        assertThat(injected.getOrDefault("watches-closed", 0L)).isGreaterThanOrEqualTo(2);
+        // the informer's watch (shared by every step) re-watches after a backoff of about a second: closed at least once mid-step
+        assertThat(injected.getOrDefault("watches-closed", 0L)).isGreaterThanOrEqualTo(1);
     }
 
     @Test
     void aCallThatKeepsFailingGivesUpWithinItsDeadlineWithATypedError() {
         create("down", "50ms");
-        sandbox.faults(SandboxFaults.parse(Map.of("errors", "get:1", "error-status", "500")));
+        sandbox.faults(SandboxFaults.parse(Map.of("errors", "patch:1", "error-status", "500")));
         assertThatThrownBy(() -> roll("down")).cause().isInstanceOf(RolloutException.class)
-                .hasMessageContaining("could not read Deployment platform/down (500)");
+                .hasMessageContaining("could not patch Deployment platform/down (500)");
         assertThat(retries).hasSize(9).last().isEqualTo("gave up 500 after 9");
     }
 
