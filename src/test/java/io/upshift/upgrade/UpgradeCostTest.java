@@ -129,7 +129,7 @@ class UpgradeCostTest extends UpshiftTestSupport {
     private static Map<String, Integer> byKind(List<SandboxCluster.ApiRequest> requests) {
         Map<String, Integer> kinds = new TreeMap<>();
         for (SandboxCluster.ApiRequest r : requests) {
-            if (r.userAgent() == null || !r.userAgent().startsWith(KubernetesConfiguration.USER_AGENT)) {
+            if (r.userAgent() == null || !(r.userAgent().equals(KubernetesConfiguration.USER_AGENT) || r.userAgent().startsWith(KubernetesConfiguration.USER_AGENT + " "))) {
                 continue;
             }
             int query = r.path().indexOf('?');
