@@ -233,9 +233,8 @@ class HandoverIT {
         Replica requester = running.other();
         long sent = System.nanoTime();
         // the dead owner still holds the lock: the request is stored for it, and waits (at most the action timeout, 30 s)
-        HttpResponse<String> stop = http.send(request(requester, "/api/upgrades/" + id + "/stop")
-                .timeout(Duration.ofSeconds(45)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"note\":\"owner gone\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> stop = send(requester, "/api/upgrades/" + id + "/stop", "application/json",
+                "{\"note\":\"owner gone\"}", Duration.ofSeconds(45));
         Duration latency = Duration.ofNanos(System.nanoTime() - sent);
         System.out.printf("HANDOVER action for a dead owner: decided %d ms after it was sent (lease %d ms)%n",
                 latency.toMillis(), LOCK_LEASE.toMillis());
@@ -415,7 +414,12 @@ class HandoverIT {
     }
 
     private HttpResponse<String> send(Replica replica, String path, String contentType, String body) throws Exception {
-        return http.send(request(replica, path).header("Content-Type", contentType)
+        return send(replica, path, contentType, body, Duration.ofSeconds(10));
+    }
+
+    private HttpResponse<String> send(Replica replica, String path, String contentType, String body, Duration timeout)
+            throws Exception {
+        return http.send(request(replica, path).timeout(timeout).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -158,12 +158,9 @@ public class ForwardedActions {
             if (lock.instanceId().equals(p.claimedBy()) || !runsHere(c.event().upgradeId())) {
                 continue;
             }
-            int taken = p.claimedBy() == null
-                    ? jdbc.update("UPDATE action_request SET claimed_by = ? WHERE id = ? AND claimed_by IS NULL AND outcome IS NULL",
-                            lock.instanceId(), c.requestId())
-                    : jdbc.update("UPDATE action_request SET claimed_by = ? WHERE id = ? AND claimed_by = ? AND outcome IS NULL",
-                            lock.instanceId(), c.requestId(), p.claimedBy());
-            if (taken == 1) {
+            // taken only from whoever held it when read (nobody, or an instance that no longer runs the upgrade)
+            if (jdbc.update("UPDATE action_request SET claimed_by = ? WHERE id = ? AND claimed_by IS NOT DISTINCT FROM ?"
+                    + " AND outcome IS NULL", lock.instanceId(), c.requestId(), p.claimedBy()) == 1) {
                 LOG.info("Deciding action {} on upgrade {}, stored by another replica (request {}{})",
                         ((Input.Operator) c.event().input()).action().path(), c.event().upgradeId(), c.requestId(),
                         p.claimedBy() == null ? "" : "; claimed before by " + p.claimedBy() + ", which no longer runs it");

@@ -143,9 +143,7 @@ class CliTest extends UpshiftTestSupport {
         assertThat(unknown.err()).contains("refused (404)").contains("9.9.9.99");
 
         // a pre-check warning (one gateway replica) is named, and the next test goes on past it
-        kubernetes().apps().deployments().inNamespace("platform").withName("gateway").scale(1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> kubernetes().apps().deployments().inNamespace("platform")
-                .withName("gateway").get().getStatus().getReplicas(), Integer.valueOf(1)::equals);
+        scaleGateway(1);
         Run warned = run("upgrade", "--to", "5.1.2.04", "--accept-risk");
         assertThat(warned.code()).isEqualTo(1);
         assertThat(warned.err()).contains("refused (400)").contains("replicas-for-zero-downtime: gateway")
@@ -176,9 +174,15 @@ class CliTest extends UpshiftTestSupport {
         assertThat(logs.out().lines()).anyMatch(l -> l.matches("1 \\S+ .*"));
 
         // the gateway's second replica back, for the upgrades after this one
-        kubernetes().apps().deployments().inNamespace("platform").withName("gateway").scale(2);
+        scaleGateway(2);
+    }
+
+    /** The gateway at {@code replicas}, each of them available. */
+    private void scaleGateway(int replicas) {
+        kubernetes().apps().deployments().inNamespace("platform").withName("gateway").scale(replicas);
         await().atMost(Duration.ofSeconds(20)).until(() -> kubernetes().apps().deployments().inNamespace("platform")
-                .withName("gateway").get().getStatus().getAvailableReplicas(), Integer.valueOf(2)::equals);
+                .withName("gateway").get().getStatus(), s -> Integer.valueOf(replicas).equals(s.getReplicas())
+                        && Integer.valueOf(replicas).equals(s.getAvailableReplicas()));
     }
 
     @Test

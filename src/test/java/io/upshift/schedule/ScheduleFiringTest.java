@@ -140,8 +140,7 @@ class ScheduleFiringTest extends UpshiftTestSupport {
         assertThat(upgrade.path("trigger").asText()).isEqualTo("schedule");
         assertThat(Instant.parse(upgrade.path("windowEndsAt").asText())).isEqualTo(opensAt.plus(Duration.ofMinutes(5)));
         clock().shift(Duration.ZERO);
-        JsonNode done = await().atMost(Duration.ofSeconds(60)).until(() -> body(get("/api/upgrades/" + upgradeId)),
-                u -> !u.path("state").asText().matches("PENDING|PRECHECKING|UPGRADING|VERIFYING"));
+        JsonNode done = awaitEnded(upgradeId);
         assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
 
         JsonNode again = awaitOutcome(scheduleSoon(60).path("id").asText());
