@@ -85,6 +85,9 @@ class ReleaseUpgradeTest extends UpshiftTestSupport {
         });
         kubernetes().configMaps().inNamespace("platform").resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("metadata-config").endMetadata().withData(Map.of("features", "none")).build()).create();
+        // the edit rolls metadata: until it is rolled out, the pre-check no-foreign-rollout refuses the upgrade (409)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> io.upshift.kubernetes.DeploymentRules.rolledOut(metadata()));
     }
 
     @Test
