@@ -23,6 +23,8 @@ import io.vertx.ext.auth.User;
  * of the same pair as one. Pairs are kept only as an HMAC under a key made at start, never as
  * text; a remembered pair is forgotten when the user's stored hash changes (password changed,
  * user removed) or after {@code ttl}. Wrong pairs are never remembered beyond their one check.
+ * Each caller gets a {@link User} of its own: a request's authorization step rewrites its user's
+ * authorizations, and a user shared by concurrent requests would lose its role to another's rewrite.
  */
 public final class VerifiedCredentials {
 
@@ -57,7 +59,7 @@ public final class VerifiedCredentials {
         if (entries.size() >= MAX_ENTRIES) {
             entries.entrySet().removeIf(e -> now.isAfter(e.getValue().expires()));
             if (entries.size() >= MAX_ENTRIES) {
-                return verification.get(); // full of live pairs: check, remember nothing
+                return verification.get().map(VerifiedCredentials::own); // full of live pairs: check, remember nothing
             }
         }
         Entry[] started = new Entry[1];
@@ -71,7 +73,12 @@ public final class VerifiedCredentials {
         if (started[0] != null) { // ours: a failed check is forgotten at once (outside the update)
             started[0].result().onFailure(e -> entries.remove(digest, started[0]));
         }
-        return entry.result();
+        return entry.result().map(VerifiedCredentials::own);
+    }
+
+    /** A fresh user with the checked one's name: the per-request state (authorizations) is not shared. */
+    private static User own(User checked) {
+        return User.fromName(checked.subject());
     }
 
     private String digest(String name, String password) {
