@@ -81,7 +81,7 @@ public class EventStreams {
     private static final class Channel {
         final Set<Follower> followers = ConcurrentHashMap.newKeySet();
         final AtomicBoolean queued = new AtomicBoolean();
-        volatile boolean recordChanged = true;
+        final AtomicBoolean recordChanged = new AtomicBoolean(true);
     }
 
     private final EventJournal journal;
@@ -159,7 +159,7 @@ public class EventStreams {
             return;
         }
         if (recordChanged) {
-            c.recordChanged = true;
+            c.recordChanged.set(true);
         }
         if (c.queued.compareAndSet(false, true)) {
             wakeUp.accept(upgradeId);
@@ -182,13 +182,16 @@ public class EventStreams {
         if (ready.isEmpty()) {
             return;
         }
-        boolean recordChanged = c.recordChanged || ready.stream().anyMatch(f -> f.record == null);
-        c.recordChanged = false;
-        Optional<UpgradeRecord> record = recordChanged ? records.find(upgradeId) : Optional.empty();
-        String recordJson = record.map(this::write).orElse(null);
+        // the journal before the record: an upgrade's end is journaled after its final record is
+        // committed, so a read that finds the end then finds the final record (never an earlier one)
         long from = ready.stream().mapToLong(f -> f.cursor).min().orElse(0);
+        boolean recordChanged = c.recordChanged.getAndSet(false);
         List<StreamEvent> events = journal.after(upgradeId, from, settings.page());
         boolean caughtUp = events.size() < settings.page();
+        boolean read = recordChanged || events.stream().anyMatch(StreamEvent::ends)
+                || ready.stream().anyMatch(f -> f.record == null);
+        Optional<UpgradeRecord> record = read ? records.find(upgradeId) : Optional.empty();
+        String recordJson = record.map(this::write).orElse(null);
         Long endedAt = null;
         for (Follower f : ready) {
             StringBuilder frames = new StringBuilder();

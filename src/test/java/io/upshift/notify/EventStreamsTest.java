@@ -7,9 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upshift.store.UpgradeRecords;
+import io.upshift.upgrade.UpgradeMode;
+import io.upshift.upgrade.UpgradeRecord;
+import io.upshift.upgrade.UpgradeState;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,5 +107,49 @@ class EventStreamsTest {
         streams.leave(slow); // the connection closes after the end: counted once
         assertThat(streams.followers()).isEqualTo(1);
         assertThat(reading.last).isNull();
+    }
+
+    @Test
+    void anEndJournaledBetweenTwoReadsComesWithTheFinalRecord() {
+        // the upgrade ends while a pump runs: its final record is committed, then its end journaled
+        UpgradeRecord verifying = UpgradeRecord.accepted("upg-2", "5.1.2.02", "5.1.2.04", UpgradeMode.ZERO_DOWNTIME,
+                UpgradeMode.ZERO_DOWNTIME, null, "http", "ops", now, List.of(), null, 8, null, false)
+                .in(UpgradeState.VERIFYING, null, "verifying");
+        AtomicReference<UpgradeRecord> stored = new AtomicReference<>(verifying);
+        List<StreamEvent> journaled = new ArrayList<>();
+        journaled.add(new StreamEvent(1, EventType.UPGRADE_ACCEPTED.id(), "{}"));
+        UpgradeRecords records = new UpgradeRecords(null, null) {
+            @Override
+            public Optional<UpgradeRecord> find(String id) {
+                return Optional.of(stored.get());
+            }
+        };
+        EventJournal journal = new EventJournal(null, null, clock) {
+            @Override
+            public List<StreamEvent> after(String upgradeId, long seq, int limit) {
+                List<StreamEvent> now = journaled.stream().filter(e -> e.seq() > seq).toList();
+                if (journaled.size() == 1) { // the end lands now
+                    stored.set(verifying.ended(UpgradeState.SUCCEEDED, clock.instant(), "done"));
+                    journaled.add(new StreamEvent(2, EventType.UPGRADE_SUCCEEDED.id(), "{}"));
+                }
+                return now;
+            }
+
+            @Override
+            public long endedAt(String upgradeId, UpgradeState state) {
+                return journaled.stream().filter(StreamEvent::ends).mapToLong(StreamEvent::seq).max().orElse(-1);
+            }
+        };
+        EventStreams ending = new EventStreams(journal, records, new ObjectMapper().findAndRegisterModules(), clock,
+                new EventStreams.Settings(2, 1024, Duration.ofSeconds(30), 100), dropped::incrementAndGet);
+        Sink follower = new Sink();
+        ending.admit();
+        ending.join("upg-2", 0, follower);
+
+        ending.pump("upg-2"); // read: event 1, and the record as it is after (final)
+        ending.pump("upg-2"); // the end
+        String sent = String.join("", follower.written);
+        assertThat(sent.substring(sent.lastIndexOf("event: record"))).contains("\"state\":\"SUCCEEDED\"");
+        assertThat(follower.last).startsWith("event: end").contains("SUCCEEDED");
     }
 }
