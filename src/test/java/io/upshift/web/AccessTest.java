@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import io.upshift.UpshiftTestSupport;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +136,34 @@ class AccessTest extends UpshiftTestSupport {
         HttpResponse<String> response = send(null, HttpRequest.newBuilder(uri("/api/versions"))
                 .header("Authorization", basic("late-viewer", "a-long-enough-password")));
         assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void userChangesMadeWithTheCommandAreAuditedOnceWithTheFilesOwner() throws Exception {
+        String file = usersFile().toString();
+        String owner = java.nio.file.Files.getOwner(usersFile()).getName();
+        assertThat(Users.run(new String[] {"add", "audited", "viewer", "--file", file},
+                new BufferedReader(new StringReader("a-long-enough-password\n")), null)).isZero();
+        awaitAudit("user.add", "audited (viewer)");
+        assertThat(Users.run(new String[] {"add", "audited", "operator", "--file", file},
+                new BufferedReader(new StringReader("another-long-password\n")), null)).isZero();
+        awaitAudit("user.password", "audited");
+        awaitAudit("user.role", "audited (viewer -> operator)");
+        assertThat(Users.run(new String[] {"remove", "audited", "--file", file},
+                new BufferedReader(new StringReader("")), null)).isZero();
+        awaitAudit("user.remove", "audited");
+
+        JsonNode rows = body(get("/api/audit?action=user.role"));
+        assertThat(rows).hasSize(1); // once, though the file changed three times since
+        assertThat(rows.get(0).path("user").asText()).isEqualTo(owner);
+        assertThat(rows.get(0).path("address").asText()).isEqualTo("local");
+        assertThat(rows.get(0).path("outcome").asText()).isEqualTo("ACCEPTED");
+    }
+
+    private void awaitAudit(String action, String object) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> body(get("/api/audit?action=" + action)).findValuesAsText("object"), o -> o.contains(object));
     }
 
     private static String csrfToken(CookieManager cookies) {
