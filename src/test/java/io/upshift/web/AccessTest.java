@@ -10,8 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 
-import io.upshift.UpshiftTestSupport;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upshift.UpshiftTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
