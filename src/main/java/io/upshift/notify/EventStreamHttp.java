@@ -74,9 +74,11 @@ public class EventStreamHttp implements Handler<RoutingContext> {
                     .putHeader("X-Accel-Buffering", "no")
                     .setWriteQueueMaxSize(streams.settings().bufferBytes());
             response.write("retry: " + RETRY.toMillis() + "\n\n");
-            EventStreams.Follower follower = streams.join(id, after, new ResponseSink(response));
+            // the handlers before the join: the first pump may end the response at once (an ended upgrade)
+            EventStreams.Follower follower = streams.follower(id, after, new ResponseSink(response));
             response.closeHandler(v -> streams.leave(follower));
             response.exceptionHandler(e -> streams.leave(follower));
+            streams.join(follower);
         });
     }
 

@@ -132,12 +132,19 @@ public class EventStreams {
         followers.decrementAndGet();
     }
 
-    /** An admitted follower of {@code upgradeId} from after event {@code after}; its first pump is queued. */
-    public Follower join(String upgradeId, long after, Sink sink) {
-        Follower f = new Follower(upgradeId, Math.max(0, after), sink);
-        channels.computeIfAbsent(upgradeId, k -> new Channel()).followers.add(f);
-        wake(upgradeId, true);
-        return f;
+    /** An admitted follower of {@code upgradeId} from after event {@code after}, not yet {@link #join joined}. */
+    public Follower follower(String upgradeId, long after, Sink sink) {
+        return new Follower(upgradeId, Math.max(0, after), sink);
+    }
+
+    /** Starts feeding the follower: its first pump is queued (unless it went away already). */
+    public void join(Follower f) {
+        channels.computeIfAbsent(f.upgradeId, k -> new Channel()).followers.add(f);
+        if (f.done.get()) { // closed before it joined
+            leave(f);
+            return;
+        }
+        wake(f.upgradeId, true);
     }
 
     /** The follower went away (the connection closed); harmless when it was ended here. */

@@ -87,9 +87,10 @@ class EventStreamsTest {
         Sink reading = new Sink();
         Sink stalled = new Sink();
         assertThat(streams.admit()).isTrue();
-        streams.join("upg-1", 0, reading);
+        streams.join(streams.follower("upg-1", 0, reading));
         assertThat(streams.admit()).isTrue();
-        EventStreams.Follower slow = streams.join("upg-1", 7, stalled);
+        EventStreams.Follower slow = streams.follower("upg-1", 7, stalled);
+        streams.join(slow);
         assertThat(woken).containsExactly("upg-1"); // one pump queued for both
 
         stalled.full = true;
@@ -144,12 +145,25 @@ class EventStreamsTest {
                 new EventStreams.Settings(2, 1024, Duration.ofSeconds(30), 100), dropped::incrementAndGet);
         Sink follower = new Sink();
         ending.admit();
-        ending.join("upg-2", 0, follower);
+        ending.join(ending.follower("upg-2", 0, follower));
 
         ending.pump("upg-2"); // read: event 1, and the record as it is after (final)
         ending.pump("upg-2"); // the end
         String sent = String.join("", follower.written);
         assertThat(sent.substring(sent.lastIndexOf("event: record"))).contains("\"state\":\"SUCCEEDED\"");
         assertThat(follower.last).startsWith("event: end").contains("SUCCEEDED");
+    }
+
+    @Test
+    void aFollowerWhoseConnectionClosedBeforeItJoinedIsNotFed() {
+        List<String> woken = new ArrayList<>();
+        streams.connect(woken::add);
+        assertThat(streams.admit()).isTrue();
+        EventStreams.Follower gone = streams.follower("upg-3", 0, new Sink());
+        streams.leave(gone); // the close handler ran first
+        streams.join(gone);
+        assertThat(woken).isEmpty();
+        assertThat(streams.followers()).isZero();
+        streams.pump("upg-3"); // no channel left: nothing to read
     }
 }
