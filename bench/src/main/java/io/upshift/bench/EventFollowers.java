@@ -18,12 +18,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The followers of {@link EventStreamBenchmark}, in a process of their own so that the server's
- * CPU time is measured without theirs: {@code n} clients read {@code GET /api/upgrades/{id}/events}
- * (HTTP/1.1, one connection each) to its end; then one JSON line on standard output: how many
- * ended, and the latency in microseconds of every live log event (received − the line's timestamp;
- * lines stored before a follower's stream opened are replays and not counted).
+ * CPU time is measured without theirs. It prints {@code ready}, then for each upgrade id read from
+ * standard input {@code n} clients read {@code GET /api/upgrades/{id}/events} (HTTP/1.1, one
+ * connection each) to its end, and it prints one JSON line: how many ended, and the latency in
+ * microseconds of every live log event (received − the line's timestamp; lines stored before a
+ * follower's stream opened are replays and not counted). An empty line or the end of input ends it.
  *
- * <pre>java -cp … io.upshift.bench.EventFollowers BASE_URL AUTHORIZATION UPGRADE_ID N</pre>
+ * <pre>java -cp … io.upshift.bench.EventFollowers BASE_URL AUTHORIZATION N</pre>
  */
 public final class EventFollowers {
 
@@ -33,30 +34,35 @@ public final class EventFollowers {
     }
 
     public static void main(String[] args) throws Exception {
-        URI events = URI.create(args[0] + "/api/upgrades/" + args[2] + "/events");
+        String base = args[0];
         String authorization = args[1];
-        int n = Integer.parseInt(args[3]);
+        int n = Integer.parseInt(args[2]);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicInteger ended = new AtomicInteger();
-        List<Thread> readers = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Thread reader = new Thread(() -> {
-                try {
-                    if (follow(http, events, authorization, latencies)) {
-                        ended.incrementAndGet();
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("ready");
+        for (String id = commands.readLine(); id != null && !id.isBlank(); id = commands.readLine()) {
+            URI events = URI.create(base + "/api/upgrades/" + id + "/events");
+            ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+            AtomicInteger ended = new AtomicInteger();
+            List<Thread> readers = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Thread reader = new Thread(() -> {
+                    try {
+                        if (follow(http, events, authorization, latencies)) {
+                            ended.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        System.err.println("follower failed: " + e);
                     }
-                } catch (Exception e) {
-                    System.err.println("follower failed: " + e);
-                }
-            }, "follower-" + i);
-            reader.start();
-            readers.add(reader);
+                }, "follower-" + i);
+                reader.start();
+                readers.add(reader);
+            }
+            for (Thread reader : readers) {
+                reader.join();
+            }
+            System.out.println(JSON.writeValueAsString(java.util.Map.of("ended", ended.get(), "latencies", latencies)));
         }
-        for (Thread reader : readers) {
-            reader.join();
-        }
-        System.out.println(JSON.writeValueAsString(java.util.Map.of("ended", ended.get(), "latencies", latencies)));
     }
 
     /** Reads the stream to its end; true when it ended with {@code end}. */

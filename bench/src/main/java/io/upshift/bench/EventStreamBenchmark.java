@@ -1,5 +1,7 @@
 package io.upshift.bench;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,8 @@ public final class EventStreamBenchmark {
         String v06 = v04.replace("5.1.2.04", "5.1.2.06");
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (BenchApplication app = new BenchApplication(work, Path.of("examples/platform-5.1.2.02.yaml"), 8, "200ms")) {
+        try (BenchApplication app = new BenchApplication(work, Path.of("examples/platform-5.1.2.02.yaml"), 8, "200ms");
+                Followers readers = Followers.start(app, followers)) {
             check(app.post("/api/versions", "application/yaml", v04), 201);
             check(app.post("/api/versions", "application/yaml", v06), 201);
             upgrade(app, "5.1.2.04"); // warm-up
@@ -52,7 +55,7 @@ public final class EventStreamBenchmark {
             String target = "5.1.2.06";
             for (int round = 0; round < rounds; round++) {
                 for (int n : new int[] {0, followers}) {
-                    runs.add(run(app, os, target, n));
+                    runs.add(run(app, os, readers, target, n));
                     target = target.equals("5.1.2.06") ? "5.1.2.04" : "5.1.2.06";
                 }
             }
@@ -70,17 +73,51 @@ public final class EventStreamBenchmark {
         }
     }
 
+    /** The followers' process, started once: it follows each upgrade id written to it. */
+    private record Followers(Process process, BufferedReader out, java.io.Writer in) implements AutoCloseable {
+
+        static Followers start(BenchApplication app, int n) throws Exception {
+            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), EventFollowers.class.getName(),
+                    app.uri("").toString().replaceAll("/$", ""), app.authorization(), String.valueOf(n))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Followers f = new Followers(process, new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)), new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            if (!"ready".equals(f.out.readLine())) {
+                throw new IllegalStateException("the followers' process did not start");
+            }
+            return f;
+        }
+
+        void follow(String id) throws java.io.IOException {
+            in.write(id + "\n");
+            in.flush();
+        }
+
+        JsonNode result() throws java.io.IOException {
+            String line = out.readLine();
+            if (line == null) {
+                throw new IllegalStateException("the followers' process ended");
+            }
+            return JSON.readTree(line);
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
     private static Map<String, Object> run(BenchApplication app, com.sun.management.OperatingSystemMXBean os,
-            String target, int followers) throws Exception {
+            Followers followers, String target, int n) throws Exception {
         long cpu0 = os.getProcessCpuTime();
         long wall0 = System.nanoTime();
         String id = start(app, target);
-        Process readers = null;
-        if (followers > 0) {
-            readers = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), EventFollowers.class.getName(),
-                    app.uri("").toString().replaceAll("/$", ""), app.authorization(), id, String.valueOf(followers))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        if (n > 0) {
+            followers.follow(id);
         }
         JsonNode record = app.get("/api/upgrades/" + id);
         while (!record.path("state").asText().equals("SUCCEEDED")) {
@@ -90,16 +127,9 @@ public final class EventStreamBenchmark {
             TimeUnit.MILLISECONDS.sleep(100);
             record = app.get("/api/upgrades/" + id);
         }
-        JsonNode followed = JSON.createObjectNode();
-        if (readers != null) {
-            String out = new String(readers.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!readers.waitFor(2, TimeUnit.MINUTES) || readers.exitValue() != 0) {
-                throw new IllegalStateException("the followers did not end: " + out);
-            }
-            followed = JSON.readTree(out);
-            if (followed.path("ended").asInt() != followers) {
-                throw new IllegalStateException("only " + followed.path("ended").asInt() + " followers saw the end");
-            }
+        JsonNode followed = n > 0 ? followers.result() : JSON.createObjectNode();
+        if (n > 0 && followed.path("ended").asInt() != n) {
+            throw new IllegalStateException("only " + followed.path("ended").asInt() + " followers saw the end");
         }
         long wall = (System.nanoTime() - wall0) / 1_000_000;
         long cpu = (os.getProcessCpuTime() - cpu0) / 1_000_000;
@@ -107,7 +137,7 @@ public final class EventStreamBenchmark {
         followed.path("latencies").forEach(l -> sorted.add(l.asLong()));
         Collections.sort(sorted);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("followers", followers);
+        m.put("followers", n);
         m.put("upgrade", id);
         m.put("wallMillis", wall);
         m.put("serverCpuMillis", cpu);
