@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.buffer.Unpooled;
 import io.upshift.store.UpgradeRecords;
 import io.upshift.web.Replies;
 import io.vertx.core.Handler;
@@ -104,9 +105,9 @@ public class EventStreamHttp implements Handler<RoutingContext> {
         }
 
         @Override
-        public void write(String frames) {
+        public void write(byte[] frames) {
             if (!response.ended() && !response.closed()) {
-                response.write(Buffer.buffer(frames));
+                response.write(Buffer.buffer(Unpooled.wrappedBuffer(frames))); // shared bytes, not a copy per follower
             }
         }
 

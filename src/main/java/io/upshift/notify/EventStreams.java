@@ -1,8 +1,10 @@
 package io.upshift.notify;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +51,8 @@ public class EventStreams {
         /** True when the buffer holds {@code bufferBytes} not yet sent. */
         boolean full();
 
-        void write(String frames);
+        /** Frames as UTF-8: one array is written to many followers (encoded once per pump, not per follower). */
+        void write(byte[] frames);
 
         /** Writes the last frame and ends the response. */
         void end(String frame);
@@ -76,6 +79,30 @@ public class EventStreams {
         public String upgradeId() {
             return upgradeId;
         }
+    }
+
+    private static final byte[] HEARTBEAT = utf8(": heartbeat\n\n");
+
+    /** The events past a cursor, framed: up to and with the end, if one is among them. */
+    private record Chunk(byte[] frames, long last, boolean ends) {
+        static Chunk of(List<StreamEvent> events, long cursor) {
+            StringBuilder frames = new StringBuilder();
+            long last = cursor;
+            for (StreamEvent e : events) {
+                if (e.seq() > cursor) {
+                    frames.append(e.frame());
+                    last = e.seq();
+                    if (e.ends()) {
+                        return new Chunk(utf8(frames.toString()), last, true);
+                    }
+                }
+            }
+            return new Chunk(utf8(frames.toString()), last, false);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static final class Channel {
@@ -199,22 +226,18 @@ public class EventStreams {
                 || ready.stream().anyMatch(f -> f.record == null);
         Optional<UpgradeRecord> record = read ? records.find(upgradeId) : Optional.empty();
         String recordJson = record.map(this::write).orElse(null);
+        byte[] recordFrame = recordJson == null ? null : utf8("event: record\ndata: " + recordJson + "\n\n");
+        Map<Long, Chunk> chunks = new HashMap<>(); // followers at the same cursor get the same bytes
         Long endedAt = null;
         for (Follower f : ready) {
-            StringBuilder frames = new StringBuilder();
-            boolean end = false;
-            for (StreamEvent e : events) {
-                if (e.seq() > f.cursor) {
-                    frames.append(e.frame());
-                    f.cursor = e.seq();
-                    if (e.ends()) {
-                        end = true;
-                        break;
-                    }
-                }
+            Chunk chunk = chunks.computeIfAbsent(f.cursor, at -> Chunk.of(events, at));
+            if (chunk.frames().length > 0) {
+                f.sink.write(chunk.frames());
+                f.cursor = chunk.last();
             }
+            boolean end = chunk.ends();
             if (recordJson != null && !recordJson.equals(f.record)) {
-                frames.append("event: record\ndata: ").append(recordJson).append("\n\n");
+                f.sink.write(recordFrame);
                 f.record = recordJson;
             }
             if (!end && caughtUp && record.isPresent() && record.get().state().isFinal()) {
@@ -223,9 +246,6 @@ public class EventStreams {
                     endedAt = journal.endedAt(upgradeId, record.get().state());
                 }
                 end = endedAt >= 0 && f.cursor >= endedAt;
-            }
-            if (frames.length() > 0) {
-                f.sink.write(frames.toString());
             }
             if (end) {
                 finish(f, "end", record.map(r -> Map.of("state", r.state().name(), "message", String.valueOf(r.message())))
@@ -246,7 +266,7 @@ public class EventStreams {
                     continue;
                 }
                 if (!f.sink.full()) {
-                    f.sink.write(": heartbeat\n\n");
+                    f.sink.write(HEARTBEAT);
                 } else if (f.fullSince == null) {
                     f.fullSince = now;
                 } else if (!now.isBefore(f.fullSince.plus(settings.slowTimeout()))) {

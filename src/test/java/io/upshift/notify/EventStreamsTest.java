@@ -56,8 +56,8 @@ class EventStreamsTest {
         }
 
         @Override
-        public void write(String frames) {
-            written.add(frames);
+        public void write(byte[] frames) {
+            written.add(new String(frames, java.nio.charset.StandardCharsets.UTF_8));
         }
 
         @Override

@@ -83,7 +83,11 @@ public final class EventStreamBenchmark {
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Followers f = new Followers(process, new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8)), new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-            if (!"ready".equals(f.out.readLine())) {
+            String line = f.out.readLine();
+            while (line != null && !line.equals("ready")) { // the JVM may print first (e.g. a JFR recording started)
+                line = f.out.readLine();
+            }
+            if (line == null) {
                 throw new IllegalStateException("the followers' process did not start");
             }
             return f;
