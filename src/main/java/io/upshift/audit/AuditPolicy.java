@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit trail's one hook: a route policy on every REST route that changes state (any verb but
- * GET), which appends a row when the call is done: the caller as the access layer authenticated it
+ * GET) and on the inbox route (a dropped file's caller is the account that owns it, from address
+ * {@code inbox}), which appends a row when the call is done: the caller as the access layer authenticated it
  * (Vert.x's user and the connection's address, typed objects a client cannot forge through headers
  * or query parameters), the action (from the route id), the object (the path's id, version or name)
  * and the outcome (ACCEPTED, or the refusal's code). A failure to write the row is logged; it never
@@ -43,6 +44,11 @@ public class AuditPolicy implements RoutePolicyFactory {
             // REST operations declared beside their route run as that route (route id without api-)
             "create-token", "token.create",
             "revoke-token", "token.revoke");
+    /** The inbox route, and what each kind of file dropped into it does. */
+    private static final String INBOX = "intake-inbox";
+    private static final Map<String, String> INBOX_ACTIONS = Map.of(
+            "UpgradeRequest", "upgrade.request",
+            "UpgradeSchedule", "schedule.create");
 
     private final java.util.function.Supplier<AuditLog> log;
 
@@ -82,6 +88,11 @@ public class AuditPolicy implements RoutePolicyFactory {
             if (!changesState(route)) {
                 return;
             }
+            if (INBOX.equals(routeId)) { // the caller of a dropped file: the account that owns it
+                exchange.setProperty(CALLER, new Caller(owner(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class)),
+                        null, "inbox"));
+                return;
+            }
             // read now: routes may remove headers
             Object user = exchange.getMessage().getHeader(USER);
             Object address = exchange.getMessage().getHeader(ADDRESS);
@@ -101,13 +112,22 @@ public class AuditPolicy implements RoutePolicyFactory {
             RejectedException refusal = failure == null ? null : ErrorBodies.rejection(failure);
             String outcome = refusal != null ? refusal.code().name()
                     : failure != null || (status != null && status >= 400) ? "ERROR" : AuditEntry.ACCEPTED;
-            String what = action;
+            String what = !INBOX.equals(routeId) ? action
+                    : INBOX_ACTIONS.getOrDefault(exchange.getMessage().getHeader("UpshiftKind", String.class), "version.import");
             if ("upgrade-action".equals(action) || "api-upgrade-action".equals(route.getRouteId())) {
                 what = "upgrade." + String.valueOf(exchange.getMessage().getHeader("action")).toLowerCase(Locale.ROOT);
             } else if ("version.import".equals(action) && Integer.valueOf(200).equals(status)) {
                 what = "version.overwrite";
             }
-            write(caller.user(), caller.role(), caller.address(), what, object(exchange), outcome,
+            String object = object(exchange);
+            if (INBOX.equals(routeId) && failure == null
+                    && exchange.getMessage().getBody() instanceof io.upshift.version.ImportResult imported) {
+                object = imported.version();
+                what = io.upshift.version.ImportResult.OVERWRITTEN.equals(imported.action()) ? "version.overwrite" : what;
+            } else if (object == null && INBOX.equals(routeId)) {
+                object = exchange.getMessage().getHeader(Exchange.FILE_NAME, String.class);
+            }
+            write(caller.user(), caller.role(), caller.address(), what, object, outcome,
                     status == null ? (failure == null ? 200 : 500) : status);
         }
     }
@@ -141,9 +161,20 @@ public class AuditPolicy implements RoutePolicyFactory {
      * running route: REST operations declared beside their route are folded into it at start).
      */
     private static boolean changesState(Route route) {
+        if (INBOX.equals(route.getRouteId())) {
+            return true;
+        }
         String uri = route.getEndpoint().getEndpointUri().toLowerCase(Locale.ROOT);
         return uri.startsWith("rest:") && !uri.startsWith("rest://get:") && !uri.startsWith("rest://head:")
                 && !uri.startsWith("rest://options:");
+    }
+
+    private static String owner(String file) {
+        try {
+            return file == null ? null : java.nio.file.Files.getOwner(java.nio.file.Path.of(file)).getName();
+        } catch (java.io.IOException | UnsupportedOperationException | java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     private static String role(Object user) {

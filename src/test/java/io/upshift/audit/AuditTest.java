@@ -24,7 +24,10 @@ class AuditTest extends UpshiftTestSupport {
     @Test
     @Order(1)
     void everyStateChangingCallIsARowWithItsCallerAndOutcome() throws Exception {
-        Instant before = Instant.now().minusSeconds(1);
+        // the users file's two users, audited as added at start (UsersFileAudit), come before
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> body(get("/api/audit?action=user.add")).size() == 2);
+        Instant before = Instant.now();
         assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(201);
         assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.04.yaml")).statusCode()).isEqualTo(200);
         assertThat(post("/api/versions", "application/yaml", "kind: [".getBytes()).statusCode()).isEqualTo(400);
@@ -107,5 +110,26 @@ class AuditTest extends UpshiftTestSupport {
         // and the notifications' deliveries are paged as everything else
         assertThat(get("/api/notifications/deliveries?size=0").statusCode()).isEqualTo(400);
         assertThat(get("/api/notifications/deliveries?page=2&size=200").statusCode()).isEqualTo(200);
+    }
+
+    /** Files dropped into the inbox change state too: audited with the account that owns them, from "inbox". */
+    @Test
+    @Order(3)
+    void inboxFilesAreRowsWithTheirOwnerAndOutcome() throws Exception {
+        Instant before = Instant.now();
+        String owner = java.nio.file.Files.getOwner(java.nio.file.Path.of(".")).getName(); // the files this test writes
+        drop("v06.yaml", new String(example("platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.06").getBytes());
+        drop("broken.yaml", "kind: [".getBytes());
+
+        JsonNode rows = body(get("/api/audit?since=" + before));
+        assertThat(rows.findValuesAsText("action")).containsExactly("version.import", "version.import");
+        assertThat(rows.findValuesAsText("outcome")).containsExactly("MALFORMED", "ACCEPTED");
+        assertThat(rows.get(1).path("object").asText()).isEqualTo("5.1.2.06");
+        assertThat(rows.get(0).path("object").asText()).isEqualTo("broken.yaml");
+        for (JsonNode row : rows) {
+            assertThat(row.path("user").asText()).isEqualTo(owner);
+            assertThat(row.path("address").asText()).isEqualTo("inbox");
+            assertThat(row.path("role").isNull()).isTrue();
+        }
     }
 }
