@@ -52,7 +52,7 @@ public final class Prechecks {
      */
     public static List<Check> service(PlannedService s, UpgradeMode mode, IntOrString maxSurge, NamespaceState ns) {
         List<Check> checks = new ArrayList<>();
-        Deployment d = ns.deployments().get(s.deployment());
+        Deployment d = ns.workload(s);
         if (s.change() != null && s.change().creates()) {
             // created by the upgrade from its template: nothing of it runs yet (one that does is taken as it is)
             checks.add(Check.pass(DEPLOYMENT_EXISTS, BLOCK, s.name(), s.name() + ": Deployment " + s.namespace() + "/"
@@ -161,6 +161,10 @@ public final class Prechecks {
     public static Check surgeCapacity(PlannedService s, UpgradeMode mode, IntOrString maxSurge, Deployment d,
             List<ResourceQuota> quotas) {
         int replicas = DeploymentRules.desiredReplicas(d);
+        if (s.kind() == io.upshift.version.WorkloadKind.STATEFUL_SET) {
+            return Check.pass(SURGE_CAPACITY, BLOCK, s.name(), s.name() + ": no surge pods (a StatefulSet replaces"
+                    + " its pods one at a time)");
+        }
         int surge = mode == UpgradeMode.ZERO_DOWNTIME ? DeploymentRules.resolve(maxSurge, replicas, true, "25%") : 0;
         if (surge == 0) {
             return Check.pass(SURGE_CAPACITY, BLOCK, s.name(), s.name() + ": no surge pods (" + mode + ")");
