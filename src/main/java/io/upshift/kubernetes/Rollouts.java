@@ -274,7 +274,10 @@ public class Rollouts extends ServiceSupport {
             if (spec.configMaps() != null) {
                 parts.add("ConfigMaps");
             }
-            return " with its " + String.join(", ", parts);
+            if (spec.strategy() != null) {
+                parts.add("strategy");
+            }
+            return parts.isEmpty() ? "" : " with its " + String.join(", ", parts);
         }
 
         private ConfigMaps configMaps() {
@@ -382,6 +385,11 @@ public class Rollouts extends ServiceSupport {
             ArrayNode patch = imagePatch(d);
             if (stateful) {
                 return patch; // its own updateStrategy (one pod at a time, its partition) is kept as it is
+            }
+            if (step.spec() != null && step.spec().strategy() != null) {
+                // a rollback: the strategy the Deployment had before the upgrade (captured in the record)
+                add(patch, "/spec/strategy", json.valueToTree(step.spec().strategy()));
+                return patch;
             }
             ObjectNode rollingUpdate = json.createObjectNode();
             rollingUpdate.set("maxUnavailable", intOrString(settings.maxUnavailable()));

@@ -81,7 +81,8 @@ public final class Prechecks {
     public static Check deploymentExists(PlannedService s, Deployment d) {
         String where = s.namespace() + "/" + s.deployment();
         return Check.of(d != null, DEPLOYMENT_EXISTS, BLOCK, s.name(),
-                s.name() + ": Deployment " + where + (d != null ? " found" : " not found in the cluster"));
+                s.name() + ": " + s.kind().kubernetesName() + " " + where + (d != null ? " found"
+                        : " not found in the cluster"));
     }
 
     public static Check containerExists(PlannedService s, Deployment d, Container container) {
@@ -89,9 +90,10 @@ public final class Prechecks {
         List<String> names = d.getSpec().getTemplate().getSpec().getContainers().stream().map(Container::getName).toList();
         return container != null
                 ? Check.pass(CONTAINER_EXISTS, BLOCK, s.name(), s.name() + ": container " + container.getName()
-                        + " found in Deployment " + s.deployment())
+                        + " found in " + s.kind().kubernetesName() + " " + s.deployment())
                 : Check.notPassed(CONTAINER_EXISTS, BLOCK, s.name(), s.name() + ": no container " + wanted
-                        + " in Deployment " + s.deployment() + " (it has " + String.join(", ", names) + ")");
+                        + " in " + s.kind().kubernetesName() + " " + s.deployment() + " (it has " + String.join(", ", names)
+                        + ")");
     }
 
     /** Not mid-rollout by someone else: the controller saw the last spec, progress complete, nothing unavailable. */
@@ -114,7 +116,8 @@ public final class Prechecks {
         return why.isEmpty()
                 ? Check.pass(NO_FOREIGN_ROLLOUT, BLOCK, s.name(), s.name() + ": not rolling (generation " + generation
                         + " observed, " + DeploymentRules.progress(d) + ")")
-                : Check.notPassed(NO_FOREIGN_ROLLOUT, BLOCK, s.name(), s.name() + ": Deployment " + s.deployment()
+                : Check.notPassed(NO_FOREIGN_ROLLOUT, BLOCK, s.name(), s.name() + ": " + s.kind().kubernetesName() + " "
+                        + s.deployment()
                         + " is mid-rollout: " + String.join(", ", why));
     }
 

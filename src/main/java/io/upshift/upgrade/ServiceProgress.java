@@ -67,7 +67,9 @@ public record ServiceProgress(String name, String namespace, String deployment, 
     /** True when the upgrade changes nothing on this service: same image, same spec. */
     @JsonIgnore
     public boolean changesNothing() {
-        return java.util.Objects.equals(fromImage, toImage) && change == null && java.util.Objects.equals(fromSpec, toSpec);
+        // the captured strategy is no change of the release: only what the version config says counts
+        return java.util.Objects.equals(fromImage, toImage) && change == null
+                && java.util.Objects.equals(WorkloadSpec.released(fromSpec), WorkloadSpec.released(toSpec));
     }
 
     public ServiceProgress with(ServiceState newState, String newMessage) {
