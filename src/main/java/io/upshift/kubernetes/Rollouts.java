@@ -68,7 +68,7 @@ public class Rollouts extends ServiceSupport {
     private final DeploymentWatches watches;
     private final DeploymentRequests deployments;
     private final StatefulSetWatches statefulSetWatches;
-    private final StatefulSetRequests statefulSets;
+    private final DeploymentRequests statefulSets;
     private final ApiRetry retry;
 
     public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock) {
@@ -91,7 +91,7 @@ public class Rollouts extends ServiceSupport {
         this.deployments = new DeploymentRequests(client, watches);
         this.statefulSetWatches = new StatefulSetWatches(client, timers,
                 (int) settings.statefulSetProgressDeadline().toSeconds());
-        this.statefulSets = new StatefulSetRequests(client, statefulSetWatches);
+        this.statefulSets = DeploymentRequests.statefulSets(client, statefulSetWatches);
         this.retry = new ApiRetry(retryPolicy, api, clock, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
                 retryListener);
     }
@@ -365,12 +365,11 @@ public class Rollouts extends ServiceSupport {
         }
 
         private Deployment read() {
-            return stateful ? statefulSets.read(namespace, name) : deployments.read(namespace, name);
+            return (stateful ? statefulSets : deployments).read(namespace, name);
         }
 
         private Deployment patch(ArrayNode patch) {
-            return stateful ? statefulSets.patch(namespace, name, patch.toString())
-                    : deployments.patch(namespace, name, patch.toString());
+            return (stateful ? statefulSets : deployments).patch(namespace, name, patch.toString());
         }
 
         private int containerIndex(Deployment d) {

@@ -127,8 +127,11 @@ public final class Prechecks {
             return Check.pass(REPLICAS_FOR_ZERO_DOWNTIME, WARN, s.name(), s.name() + ": " + replicas
                     + " replicas; a downtime upgrade stops the service anyway");
         }
+        String one = s.kind() == io.upshift.version.WorkloadKind.STATEFUL_SET
+                ? " replica: a StatefulSet replaces it in place, so it is down while its new pod starts"
+                : " replica: it stays available only through the surge pod";
         return Check.of(replicas >= 2, REPLICAS_FOR_ZERO_DOWNTIME, WARN, s.name(), s.name() + ": " + replicas
-                + (replicas == 1 ? " replica: it stays available only through the surge pod" : " replicas")
+                + (replicas == 1 ? one : " replicas")
                 + " (at least 2 for zero downtime)");
     }
 

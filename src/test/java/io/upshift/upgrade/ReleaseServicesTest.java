@@ -73,7 +73,8 @@ class ReleaseServicesTest extends UpshiftTestSupport {
         return d.getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
-    private static JsonNode line(JsonNode record, String name) {
+    /** The record's line of a service (the other Release tests read it the same way). */
+    static JsonNode line(JsonNode record, String name) {
         for (JsonNode s : record.path("services")) {
             if (s.path("name").asText().equals(name)) {
                 return s;

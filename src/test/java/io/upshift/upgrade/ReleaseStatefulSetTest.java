@@ -65,12 +65,7 @@ class ReleaseStatefulSetTest extends UpshiftTestSupport {
     }
 
     private static JsonNode line(JsonNode record, String name) {
-        for (JsonNode s : record.path("services")) {
-            if (s.path("name").asText().equals(name)) {
-                return s;
-            }
-        }
-        throw new AssertionError("no service " + name + " in " + record);
+        return ReleaseServicesTest.line(record, name);
     }
 
     private String upgrade(String version, String mode) throws Exception {
@@ -109,6 +104,9 @@ class ReleaseStatefulSetTest extends UpshiftTestSupport {
         assertThat(metadataLine.path("kind").asText()).isEqualTo("StatefulSet");
         assertThat(line(ended, "auth").path("kind").asText()).isEqualTo("Deployment");
         assertThat(metadataLine.path("minAvailable").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(ended.path("prechecks").path("checks").findValuesAsText("detail"))
+                .contains("metadata: StatefulSet platform/metadata found",
+                        "metadata: no surge pods (a StatefulSet replaces its pods one at a time)");
         StatefulSet after = metadata();
         assertThat(container(after).getImage()).isEqualTo("registry.upshift.local/dataphin/metadata:5.1.2.03");
         assertThat(container(after).getEnv()).containsExactly(new EnvVarBuilder().withName("DB_POOL_SIZE").withValue("20")
