@@ -252,6 +252,51 @@ class CrashResumeIT {
         assertThat(getJson("/api/platform").path("currentVersion").asText()).isEqualTo("5.1.2.05");
     }
 
+    @Test
+    @Order(5)
+    void killedWhileAJobRunsTheRestartFindsItByNameAndWaitsForItWithoutRunningItTwice() throws Exception {
+        assertThat(upshift.isAlive()).as("%s is alive", upshift).isTrue();
+        // a version-level before-job that runs 60 s (the sandbox runs `sleep N` for N seconds): long enough to
+        // outlive the crash and the restart's start-up
+        importVersion(Files.readString(Path.of("examples", "platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.07")
+                + "jobs:\n  before:\n    - name: migrate\n      image: registry.upshift.local/dataphin/migrations:5.1.2.07\n"
+                + "      command: [sleep, \"60\"]\n");
+        String id = startUpgrade("5.1.2.07");
+        String job = "migrate-" + id.toLowerCase() + "-1";
+        try (KubernetesClient client = client()) {
+            await("job " + job + " running").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> client.batch().v1().jobs().inNamespace(NAMESPACE).withName(job).get(),
+                            j -> j != null && j.getStatus() != null && j.getStatus().getActive() != null);
+            upshift.kill();
+            kubelet.notReady(instanceId);
+            Crashed crashed = readDatabase(id);
+            assertThat(crashed.state()).isEqualTo("UPGRADING");
+            String uid = client.batch().v1().jobs().inNamespace(NAMESPACE).withName(job).get().getMetadata().getUid();
+
+            upshift = startUpshift("upshift-6", "it-node-other", Map.of("KUBECONFIG", kubeconfig.toString()), List.of());
+            assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withName(job).get().getStatus().getSucceeded())
+                    .as("the job still runs when the restarted process resumes").isNull();
+            JsonNode ended = awaitState(id, "SUCCEEDED");
+
+            // one Job, the same one, with one pod: found by name and waited for, not created again
+            assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withLabel("upshift.io/upgrade", id.toLowerCase())
+                    .list().getItems()).singleElement().satisfies(j -> {
+                        assertThat(j.getMetadata().getUid()).isEqualTo(uid);
+                        assertThat(j.getStatus().getSucceeded()).isEqualTo(1);
+                    });
+            assertThat(client.pods().inNamespace(NAMESPACE).withLabel("job-name", job).list().getItems())
+                    .extracting(p -> p.getMetadata().getName()).containsExactly(job + "-1");
+            assertThat(ended.path("jobs").get(0).path("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(Files.readString(WORK.resolve("upshift-6.log")))
+                    .contains("Job " + NAMESPACE + "/" + job + " exists already: waiting for it");
+            List<String> all = logLines(id);
+            assertThat(all.subList(crashed.logLines(), all.size()))
+                    .anyMatch(l -> l.contains("Upshift restarted: resuming"))
+                    .anyMatch(l -> l.contains("job migrate: succeeded"));
+        }
+        assertEveryDeploymentRolledOutAt("5.1.2.07");
+    }
+
     private KubernetesClient client() throws IOException {
         return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
     }

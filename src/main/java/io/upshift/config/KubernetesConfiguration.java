@@ -66,6 +66,8 @@ public class KubernetesConfiguration implements CamelConfiguration {
     private String rolloutTimeout;
     @PropertyInject(value = "upshift.rollout.deadline-grace", defaultValue = "5s")
     private String deadlineGrace;
+    @PropertyInject(value = "upshift.rollout.stateful-set-progress-deadline", defaultValue = "10m")
+    private String statefulSetProgressDeadline;
 
     @PropertyInject(value = "upshift.data.dir", defaultValue = "./data")
     private String dataDir;
@@ -104,7 +106,7 @@ public class KubernetesConfiguration implements CamelConfiguration {
         if (rollouts == null) {
             Rollouts.Settings settings = new Rollouts.Settings(maxUnavailable, maxSurge,
                     Durations.parse(rolloutTimeout), Durations.parse(deadlineGrace), retryAttempts,
-                    Durations.parse(retryBackoff));
+                    Durations.parse(retryBackoff), Durations.parse(statefulSetProgressDeadline));
             ApiRetry.Policy retry = new ApiRetry.Policy(retryAttempts, Durations.parse(retryBackoff),
                     Durations.parse(retryMaxBackoff), Durations.parse(retryDeadline));
             rollouts = new Rollouts(client(camelContext), settings, mapper(camelContext, "jsonMapper"),

@@ -2,6 +2,8 @@ package io.upshift.kubernetes;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -21,12 +23,56 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  */
 final class DeploymentRequests {
 
-    private final KubernetesClient client;
+    /** The API server's side of a kind: a GET (null when absent) and a JSON PATCH, both answering a Deployment (or view). */
+    interface Server {
+        Deployment get(String namespace, String name);
+
+        Deployment patch(String namespace, String name, String jsonPatch);
+    }
+
     private final DeploymentWatches watches;
+    private final Server server;
 
     DeploymentRequests(KubernetesClient client, DeploymentWatches watches) {
-        this.client = client;
+        this(watches, new Server() {
+            @Override
+            public Deployment get(String namespace, String name) {
+                return client.apps().deployments().inNamespace(namespace).withName(name).get();
+            }
+
+            @Override
+            public Deployment patch(String namespace, String name, String jsonPatch) {
+                // a reference of our own: fabric8 sets fields of the item it is given, and the cache's copies are shared
+                Deployment reference = new DeploymentBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+                        .endMetadata().build();
+                return client.apps().deployments().inNamespace(namespace).resource(reference)
+                        .patch(PatchContext.of(PatchType.JSON), jsonPatch);
+            }
+        });
+    }
+
+    /** The same requests for StatefulSets: their views ({@link StatefulSetRules#asDeployment}) from their watches' informer. */
+    static DeploymentRequests statefulSets(KubernetesClient client, StatefulSetWatches watches) {
+        return new DeploymentRequests(watches, new Server() {
+            @Override
+            public Deployment get(String namespace, String name) {
+                StatefulSet s = client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+                return s == null ? null : watches.view(s);
+            }
+
+            @Override
+            public Deployment patch(String namespace, String name, String jsonPatch) {
+                StatefulSet reference = new StatefulSetBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+                        .endMetadata().build();
+                return watches.view(client.apps().statefulSets().inNamespace(namespace).resource(reference)
+                        .patch(PatchContext.of(PatchType.JSON), jsonPatch));
+            }
+        });
+    }
+
+    private DeploymentRequests(DeploymentWatches watches, Server server) {
         this.watches = watches;
+        this.server = server;
     }
 
     /** Blocks for the informer's first list when the namespace has none yet: call it from a worker. */
@@ -38,7 +84,7 @@ final class DeploymentRequests {
                 return cached;
             }
         }
-        Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        Deployment d = server.get(namespace, name);
         if (d == null) {
             throw new DeploymentNotFoundException(namespace, name);
         }
@@ -47,10 +93,6 @@ final class DeploymentRequests {
 
     /** The Deployment as the API server answers the patch. */
     Deployment patch(String namespace, String name, String jsonPatch) {
-        // a reference of our own: fabric8 sets fields of the item it is given, and the cache's copies are shared
-        Deployment reference = new DeploymentBuilder().withNewMetadata().withNamespace(namespace).withName(name)
-                .endMetadata().build();
-        return client.apps().deployments().inNamespace(namespace).resource(reference)
-                .patch(PatchContext.of(PatchType.JSON), jsonPatch);
+        return server.patch(namespace, name, jsonPatch);
     }
 }

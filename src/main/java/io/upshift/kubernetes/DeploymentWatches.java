@@ -77,7 +77,12 @@ class DeploymentWatches implements AutoCloseable {
         return d.getMetadata().getNamespace() + "/" + d.getMetadata().getName();
     }
 
-    private void dispatch(String key, Deployment d) {
+    /** What the waits' messages call the workload ({@link StatefulSetWatches} watches StatefulSets). */
+    String kindName() {
+        return "Deployment";
+    }
+
+    void dispatch(String key, Deployment d) {
         Set<Wait> set = waits.get(key);
         if (set != null) {
             set.forEach(w -> w.offer(d));
@@ -146,6 +151,7 @@ class DeploymentWatches implements AutoCloseable {
         private ScheduledFuture<?> idle;
         private ScheduledFuture<?> overall;
         private java.util.function.Function<Deployment, String> foreign = d -> null;
+        private Runnable observed;
 
         private Wait(String key, String service, Goal goal, RolloutListener listener) {
             this.key = key;
@@ -174,6 +180,11 @@ class DeploymentWatches implements AutoCloseable {
             this.foreign = check;
         }
 
+        /** Runs {@code action} once, when the controller first reports it observed the target generation. */
+        synchronized void onObserved(Runnable action) {
+            this.observed = action;
+        }
+
         synchronized int minAvailable() {
             return minAvailable == Integer.MAX_VALUE ? 0 : minAvailable;
         }
@@ -193,7 +204,7 @@ class DeploymentWatches implements AutoCloseable {
             if (generation != Long.MAX_VALUE && DeploymentRules.generation(d) > generation) {
                 String changed = foreign.apply(d);
                 if (changed != null) {
-                    future.completeExceptionally(new ForeignEditException(service + ": Deployment " + key
+                    future.completeExceptionally(new ForeignEditException(service + ": " + kindName() + " " + key
                             + " was changed by someone else while Upshift rolled it (generation "
                             + DeploymentRules.generation(d) + ", Upshift wrote " + generation + "): " + changed));
                     return;
@@ -202,6 +213,11 @@ class DeploymentWatches implements AutoCloseable {
             if (generation == Long.MAX_VALUE || !DeploymentRules.observed(d, generation)
                     || DeploymentRules.generation(d) < generation) {
                 return;
+            }
+            if (observed != null) {
+                Runnable first = observed;
+                observed = null;
+                first.run();
             }
             String line = DeploymentRules.progress(d);
             if (!line.equals(lastLine)) {
@@ -217,13 +233,13 @@ class DeploymentWatches implements AutoCloseable {
             if (done) {
                 future.complete(d);
             } else if (DeploymentRules.deadlineExceeded(d)) {
-                future.completeExceptionally(new RolloutTimeoutException(service + ": rollout of Deployment " + key
+                future.completeExceptionally(new RolloutTimeoutException(service + ": rollout of " + kindName() + " " + key
                         + " exceeded its progress deadline: " + lastCondition));
             }
         }
 
         private synchronized void timeOut(String what) {
-            future.completeExceptionally(new RolloutTimeoutException(service + ": rollout of Deployment " + key
+            future.completeExceptionally(new RolloutTimeoutException(service + ": rollout of " + kindName() + " " + key
                     + " did not complete " + what + "; last seen " + (lastLine == null ? "nothing" : lastLine)
                     + ": " + lastCondition));
         }

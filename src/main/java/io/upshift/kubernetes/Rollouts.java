@@ -41,9 +41,16 @@ public class Rollouts extends ServiceSupport {
      * {@code upshift.rollout.*} and the API retry settings. {@code timeout} bounds a whole step (zero: no
      * bound); {@code deadlineGrace} is added to the Deployment's progressDeadlineSeconds for the no-progress
      * bound, so that the controller's own ProgressDeadlineExceeded condition normally reports first.
+     * {@code statefulSetProgressDeadline}: the no-progress bound of a StatefulSet step (StatefulSets have no
+     * progressDeadlineSeconds; {@code deadlineGrace} is added too).
      */
     public record Settings(String maxUnavailable, String maxSurge, Duration timeout, Duration deadlineGrace,
-            int retryAttempts, Duration retryBackoff) {
+            int retryAttempts, Duration retryBackoff, Duration statefulSetProgressDeadline) {
+
+        public Settings(String maxUnavailable, String maxSurge, Duration timeout, Duration deadlineGrace,
+                int retryAttempts, Duration retryBackoff) {
+            this(maxUnavailable, maxSurge, timeout, deadlineGrace, retryAttempts, retryBackoff, Duration.ofMinutes(10));
+        }
 
         public static Settings defaults() {
             return new Settings("0", "1", Duration.ofMinutes(30), Duration.ofSeconds(5), 5, Duration.ofMillis(500));
@@ -60,6 +67,8 @@ public class Rollouts extends ServiceSupport {
     private final ScheduledExecutorService timers;
     private final DeploymentWatches watches;
     private final DeploymentRequests deployments;
+    private final StatefulSetWatches statefulSetWatches;
+    private final DeploymentRequests statefulSets;
     private final ApiRetry retry;
 
     public Rollouts(KubernetesClient client, Settings settings, ObjectMapper json, Clock clock) {
@@ -80,6 +89,9 @@ public class Rollouts extends ServiceSupport {
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "rollouts-timer"));
         this.watches = new DeploymentWatches(client, timers);
         this.deployments = new DeploymentRequests(client, watches);
+        this.statefulSetWatches = new StatefulSetWatches(client, timers,
+                (int) settings.statefulSetProgressDeadline().toSeconds());
+        this.statefulSets = DeploymentRequests.statefulSets(client, statefulSetWatches);
         this.retry = new ApiRetry(retryPolicy, api, clock, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
                 retryListener);
     }
@@ -93,6 +105,7 @@ public class Rollouts extends ServiceSupport {
     @Override
     protected void doStop() {
         watches.close();
+        statefulSetWatches.close();
         api.shutdownNow();
         timers.shutdownNow();
     }
@@ -114,6 +127,9 @@ public class Rollouts extends ServiceSupport {
         private final RolloutListener listener;
         private final String namespace;
         private final String name;
+        /** A StatefulSet's step: read, patched and waited for as one (the rules read its Deployment-shaped view). */
+        private final boolean stateful;
+        private final DeploymentWatches waits;
         private final Instant startedAt = clock.instant();
         private String fromImage;
         private int minAvailable = Integer.MAX_VALUE;
@@ -131,6 +147,8 @@ public class Rollouts extends ServiceSupport {
             this.listener = listener;
             this.namespace = step.namespace();
             this.name = step.deployment() != null ? step.deployment() : step.service();
+            this.stateful = step.kind() == io.upshift.version.WorkloadKind.STATEFUL_SET;
+            this.waits = stateful ? statefulSetWatches : watches;
         }
 
         private String service() {
@@ -256,7 +274,10 @@ public class Rollouts extends ServiceSupport {
             if (spec.configMaps() != null) {
                 parts.add("ConfigMaps");
             }
-            return " with its " + String.join(", ", parts);
+            if (spec.strategy() != null) {
+                parts.add("strategy");
+            }
+            return parts.isEmpty() ? "" : " with its " + String.join(", ", parts);
         }
 
         private ConfigMaps configMaps() {
@@ -295,13 +316,16 @@ public class Rollouts extends ServiceSupport {
         /** Registers the wait, applies the patch, then waits for the goal at the patched generation. */
         private CompletableFuture<Deployment> apply(Deployment d, ArrayNode patch, DeploymentWatches.Goal goal) {
             return call("watch", () -> {
-                watches.ensureInformer(namespace);
-                return watches.register(namespace, name, service(), goal, listener, settings.timeout());
+                waits.ensureInformer(namespace);
+                return waits.register(namespace, name, service(), goal, listener, settings.timeout());
             }).thenCompose(wait -> call("patch", () -> patch(patch))
                     .thenCompose(patched -> {
                         Duration idle = Duration.ofSeconds(DeploymentRules.progressDeadlineSeconds(patched))
                                 .plus(settings.deadlineGrace());
                         wait.guard(changed -> foreignChange(changed, goal));
+                        if (stateful && goal == DeploymentWatches.Goal.ROLLED_OUT) {
+                            wait.onObserved(this::replaceStuckPods);
+                        }
                         wait.target(DeploymentRules.generation(patched), idle);
                         return wait.future;
                     })
@@ -309,6 +333,18 @@ public class Rollouts extends ServiceSupport {
                         wait.future.cancel(false);
                         minAvailable = Math.min(minAvailable, wait.minAvailable());
                     }));
+        }
+
+        /** A StatefulSet's pods its controller would wait for forever ({@link StatefulSetPods}): deleted, on a worker. */
+        private void replaceStuckPods() {
+            call("delete the stuck pods of", () -> new StatefulSetPods(client).deleteStuck(namespace, name))
+                    .thenAccept(deleted -> deleted.forEach(pod -> listener.progress(service() + ": deleted pod " + pod
+                            + ", not ready at a revision the StatefulSet no longer rolls to (the controller creates it"
+                            + " again)")))
+                    .exceptionally(e -> {
+                        listener.progress(service() + ": " + Failures.message(Failures.unwrap(e)));
+                        return null;
+                    });
         }
 
         /** What someone else changed that this step cannot live with, or null (issue 19: foreign edits). */
@@ -329,11 +365,11 @@ public class Rollouts extends ServiceSupport {
         }
 
         private Deployment read() {
-            return deployments.read(namespace, name);
+            return (stateful ? statefulSets : deployments).read(namespace, name);
         }
 
         private Deployment patch(ArrayNode patch) {
-            return deployments.patch(namespace, name, patch.toString());
+            return (stateful ? statefulSets : deployments).patch(namespace, name, patch.toString());
         }
 
         private int containerIndex(Deployment d) {
@@ -346,6 +382,14 @@ public class Rollouts extends ServiceSupport {
 
         private ArrayNode rollingPatch(Deployment d) {
             ArrayNode patch = imagePatch(d);
+            if (stateful) {
+                return patch; // its own updateStrategy (one pod at a time, its partition) is kept as it is
+            }
+            if (step.spec() != null && step.spec().strategy() != null) {
+                // a rollback: the strategy the Deployment had before the upgrade (captured in the record)
+                add(patch, "/spec/strategy", json.valueToTree(step.spec().strategy()));
+                return patch;
+            }
             ObjectNode rollingUpdate = json.createObjectNode();
             rollingUpdate.set("maxUnavailable", intOrString(settings.maxUnavailable()));
             rollingUpdate.set("maxSurge", intOrString(settings.maxSurge()));
@@ -439,7 +483,7 @@ public class Rollouts extends ServiceSupport {
 
         /** Runs one API call on a worker, retried by {@link ApiRetry}; what still fails is typed. */
         private <T> CompletableFuture<T> call(String what, Supplier<T> op) {
-            return retry.call(service() + ": " + what + " Deployment " + namespace + "/" + name, op)
+            return retry.call(service() + ": " + what + " " + waits.kindName() + " " + namespace + "/" + name, op)
                     .handle((value, error) -> error == null ? CompletableFuture.completedFuture(value)
                             : CompletableFuture.<T>failedFuture(translate(what, Failures.unwrap(error))))
                     .thenCompose(f -> f);
@@ -449,7 +493,7 @@ public class Rollouts extends ServiceSupport {
             if (e instanceof RolloutException re) {
                 return re;
             }
-            String target = "Deployment " + namespace + "/" + name;
+            String target = waits.kindName() + " " + namespace + "/" + name;
             if (e instanceof KubernetesClientException k) {
                 int code = k.getCode();
                 if (code == 404) {

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategy;
 import io.upshift.version.EnvValue;
 import io.upshift.version.ServiceSpec;
 
@@ -29,7 +30,15 @@ import io.upshift.version.ServiceSpec;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkloadSpec(List<EnvVar> env, Map<String, Map<String, String>> resources, List<String> args,
-        Integer replicas, Map<String, Map<String, String>> configMaps) {
+        Integer replicas, Map<String, Map<String, String>> configMaps,
+        // a Deployment's strategy as captured before the change: its rollback puts it back (a forward rolling step
+        // sets Upshift's max-surge/max-unavailable); null: not managed
+        DeploymentStrategy strategy) {
+
+    public WorkloadSpec(List<EnvVar> env, Map<String, Map<String, String>> resources, List<String> args,
+            Integer replicas, Map<String, Map<String, String>> configMaps) {
+        this(env, resources, args, replicas, configMaps, null);
+    }
 
     public WorkloadSpec {
         env = env == null ? null : List.copyOf(env);
@@ -78,17 +87,30 @@ public record WorkloadSpec(List<EnvVar> env, Map<String, Map<String, String>> re
 
     /**
      * The same fields as {@code target}, as {@code d}'s container and the ConfigMaps ({@code name →
-     * ConfigMap}, null when absent) have them now: what a rollback puts back.
+     * ConfigMap}, null when absent) have them now, and {@code d}'s strategy (a Deployment's; null for a
+     * StatefulSet's view, whose own updateStrategy no step changes): what a rollback puts back.
      */
     public static WorkloadSpec capture(WorkloadSpec target, Deployment d, Container c, Map<String, ConfigMap> configMaps) {
+        DeploymentStrategy strategy = d.getSpec().getStrategy();
         if (target == null) {
-            return null;
+            return strategy == null ? null : new WorkloadSpec(null, null, null, null, null, strategy);
         }
         Map<String, Map<String, String>> data = configMapData(target, configMaps);
         return new WorkloadSpec(target.env() == null ? null : c.getEnv() == null ? List.of() : c.getEnv(),
                 target.resources() == null ? null : resources(c.getResources()),
                 target.args() == null ? null : c.getArgs() == null ? List.of() : c.getArgs(),
-                target.replicas() == null ? null : DeploymentRules.desiredReplicas(d), data);
+                target.replicas() == null ? null : DeploymentRules.desiredReplicas(d), data, strategy);
+    }
+
+    /** This spec without the captured strategy: what a version config can say (diffs, "changes nothing"). */
+    public WorkloadSpec withoutStrategy() {
+        return strategy == null ? this : new WorkloadSpec(env, resources, args, replicas, configMaps);
+    }
+
+    /** Null when the spec manages nothing but the strategy (an image-only service's capture). */
+    public static WorkloadSpec released(WorkloadSpec spec) {
+        WorkloadSpec without = spec == null ? null : spec.withoutStrategy();
+        return without == null || without.equals(new WorkloadSpec(null, null, null, null, null)) ? null : without;
     }
 
     /** The data of the ConfigMaps {@code target} sets, as {@code configMaps} has them (null: absent; null when it sets none). */
@@ -121,7 +143,8 @@ public record WorkloadSpec(List<EnvVar> env, Map<String, Map<String, String>> re
         return (env == null || Objects.equals(env, c.getEnv() == null ? List.of() : c.getEnv()))
                 && (resources == null || sameQuantities(resources, resources(c.getResources())))
                 && (args == null || Objects.equals(args, c.getArgs() == null ? List.of() : c.getArgs()))
-                && (replicas == null || replicas == DeploymentRules.desiredReplicas(d));
+                && (replicas == null || replicas == DeploymentRules.desiredReplicas(d))
+                && (strategy == null || strategy.equals(d.getSpec().getStrategy()));
     }
 
     /** True when the ConfigMap has this spec's data (or is absent, as it should be). */

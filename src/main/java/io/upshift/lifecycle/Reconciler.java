@@ -174,7 +174,7 @@ public class Reconciler {
             services.add(new ServiceProgress(s.name(), s.namespace(), s.deployment(), s.container(), s.dependsOn(),
                     ServiceState.PENDING, s.fromImage(), s.toImage(), s.replicas(), null, null, null,
                     s.alreadyAtTarget() ? "already at target" : null, null, List.of(), s.fromSpec(), s.toSpec(),
-                    s.change()));
+                    s.change(), s.kind()));
         }
         UpgradeRecord record = UpgradeRecord.accepted(id, plan.fromVersion(), plan.targetVersion(), plan.requestedMode(),
                 plan.mode(), plan.modeReason(), trigger, requestedBy, clock.instant(), services,
@@ -575,7 +575,7 @@ public class Reconciler {
                     }
                     ServiceProgress s = services.get(name);
                     return steps.run(new ServiceStep(id, version, name, s.namespace(), s.deployment(), s.container(),
-                            plan.image(s), plan.action(), plan.spec(s), plan.change(s)), line -> log.append(id, line))
+                            plan.image(s), plan.action(), plan.spec(s), plan.change(s), s.kind()), line -> log.append(id, line))
                             .thenApply(Object.class::cast);
                 }, new DagListener<>() {
                     @Override

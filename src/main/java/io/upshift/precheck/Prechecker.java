@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.Failures;
 import io.upshift.RejectedException;
 import io.upshift.kubernetes.DeploymentRules;
+import io.upshift.kubernetes.StatefulSetRules;
 import io.upshift.store.UpgradeRecords;
 import io.upshift.upgrade.UpgradePlan;
 import io.upshift.upgrade.UpgradeRecord;
@@ -57,7 +58,8 @@ public class Prechecker {
         Set<String> namespaces = new LinkedHashSet<>();
         plan.services().forEach(s -> namespaces.add(s.namespace()));
         Map<String, CompletableFuture<NamespaceState>> states = new HashMap<>();
-        namespaces.forEach(ns -> states.put(ns, read(ns)));
+        namespaces.forEach(ns -> states.put(ns, read(ns, plan.services().stream().anyMatch(s -> s.namespace().equals(ns)
+                && s.kind() == io.upshift.version.WorkloadKind.STATEFUL_SET))));
         List<Check> checks = new ArrayList<>();
         for (UpgradePlan.PlannedService s : plan.services()) {
             checks.addAll(Prechecks.service(s, plan.mode(), maxSurge, join(states.get(s.namespace()))));
@@ -74,7 +76,7 @@ public class Prechecker {
         List<UpgradePlan.PlannedService> services = record.services().stream()
                 .map(s -> new UpgradePlan.PlannedService(s.name(), s.namespace(), s.deployment(), s.container(),
                         s.dependsOn(), s.fromImage(), s.toImage(), s.replicas() == null ? 0 : s.replicas(), false,
-                        s.fromSpec(), s.toSpec(), s.change()))
+                        s.fromSpec(), s.toSpec(), s.change(), s.kind()))
                 .toList();
         return check(new UpgradePlan(record.fromVersion(), record.targetVersion(), record.requestedMode(),
                 record.mode(), record.modeReason(), services, null), record.id(), record.createdAt());
@@ -113,15 +115,21 @@ public class Prechecker {
         return Optional.empty();
     }
 
-    private CompletableFuture<NamespaceState> read(String ns) {
+    private CompletableFuture<NamespaceState> read(String ns, boolean withStatefulSets) {
+        CompletableFuture<Map<String, Deployment>> statefulSets = !withStatefulSets
+                ? CompletableFuture.completedFuture(Map.of())
+                : CompletableFuture.supplyAsync(() -> client.apps().statefulSets().inNamespace(ns).list().getItems()
+                        .stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> StatefulSetRules
+                                .asDeployment(s, DeploymentRules.DEFAULT_PROGRESS_DEADLINE_SECONDS))), reads);
         CompletableFuture<Map<String, Deployment>> deployments = CompletableFuture.supplyAsync(() -> client.apps()
                 .deployments().inNamespace(ns).list().getItems().stream()
                 .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity())), reads);
         var budgets = CompletableFuture.supplyAsync(
                 () -> client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems(), reads);
         var quotas = CompletableFuture.supplyAsync(() -> client.resourceQuotas().inNamespace(ns).list().getItems(), reads);
-        return CompletableFuture.allOf(deployments, budgets, quotas)
-                .thenApply(v -> new NamespaceState(ns, deployments.join(), budgets.join(), quotas.join()));
+        return CompletableFuture.allOf(deployments, budgets, quotas, statefulSets)
+                .thenApply(v -> new NamespaceState(ns, deployments.join(), budgets.join(), quotas.join(),
+                        statefulSets.join()));
     }
 
     private static NamespaceState join(CompletableFuture<NamespaceState> state) {

@@ -52,7 +52,7 @@ public final class Prechecks {
      */
     public static List<Check> service(PlannedService s, UpgradeMode mode, IntOrString maxSurge, NamespaceState ns) {
         List<Check> checks = new ArrayList<>();
-        Deployment d = ns.deployments().get(s.deployment());
+        Deployment d = ns.workload(s);
         if (s.change() != null && s.change().creates()) {
             // created by the upgrade from its template: nothing of it runs yet (one that does is taken as it is)
             checks.add(Check.pass(DEPLOYMENT_EXISTS, BLOCK, s.name(), s.name() + ": Deployment " + s.namespace() + "/"
@@ -81,7 +81,8 @@ public final class Prechecks {
     public static Check deploymentExists(PlannedService s, Deployment d) {
         String where = s.namespace() + "/" + s.deployment();
         return Check.of(d != null, DEPLOYMENT_EXISTS, BLOCK, s.name(),
-                s.name() + ": Deployment " + where + (d != null ? " found" : " not found in the cluster"));
+                s.name() + ": " + s.kind().kubernetesName() + " " + where + (d != null ? " found"
+                        : " not found in the cluster"));
     }
 
     public static Check containerExists(PlannedService s, Deployment d, Container container) {
@@ -89,9 +90,10 @@ public final class Prechecks {
         List<String> names = d.getSpec().getTemplate().getSpec().getContainers().stream().map(Container::getName).toList();
         return container != null
                 ? Check.pass(CONTAINER_EXISTS, BLOCK, s.name(), s.name() + ": container " + container.getName()
-                        + " found in Deployment " + s.deployment())
+                        + " found in " + s.kind().kubernetesName() + " " + s.deployment())
                 : Check.notPassed(CONTAINER_EXISTS, BLOCK, s.name(), s.name() + ": no container " + wanted
-                        + " in Deployment " + s.deployment() + " (it has " + String.join(", ", names) + ")");
+                        + " in " + s.kind().kubernetesName() + " " + s.deployment() + " (it has " + String.join(", ", names)
+                        + ")");
     }
 
     /** Not mid-rollout by someone else: the controller saw the last spec, progress complete, nothing unavailable. */
@@ -114,7 +116,8 @@ public final class Prechecks {
         return why.isEmpty()
                 ? Check.pass(NO_FOREIGN_ROLLOUT, BLOCK, s.name(), s.name() + ": not rolling (generation " + generation
                         + " observed, " + DeploymentRules.progress(d) + ")")
-                : Check.notPassed(NO_FOREIGN_ROLLOUT, BLOCK, s.name(), s.name() + ": Deployment " + s.deployment()
+                : Check.notPassed(NO_FOREIGN_ROLLOUT, BLOCK, s.name(), s.name() + ": " + s.kind().kubernetesName() + " "
+                        + s.deployment()
                         + " is mid-rollout: " + String.join(", ", why));
     }
 
@@ -124,8 +127,11 @@ public final class Prechecks {
             return Check.pass(REPLICAS_FOR_ZERO_DOWNTIME, WARN, s.name(), s.name() + ": " + replicas
                     + " replicas; a downtime upgrade stops the service anyway");
         }
+        String one = s.kind() == io.upshift.version.WorkloadKind.STATEFUL_SET
+                ? " replica: a StatefulSet replaces it in place, so it is down while its new pod starts"
+                : " replica: it stays available only through the surge pod";
         return Check.of(replicas >= 2, REPLICAS_FOR_ZERO_DOWNTIME, WARN, s.name(), s.name() + ": " + replicas
-                + (replicas == 1 ? " replica: it stays available only through the surge pod" : " replicas")
+                + (replicas == 1 ? one : " replicas")
                 + " (at least 2 for zero downtime)");
     }
 
@@ -161,6 +167,10 @@ public final class Prechecks {
     public static Check surgeCapacity(PlannedService s, UpgradeMode mode, IntOrString maxSurge, Deployment d,
             List<ResourceQuota> quotas) {
         int replicas = DeploymentRules.desiredReplicas(d);
+        if (s.kind() == io.upshift.version.WorkloadKind.STATEFUL_SET) {
+            return Check.pass(SURGE_CAPACITY, BLOCK, s.name(), s.name() + ": no surge pods (a StatefulSet replaces"
+                    + " its pods one at a time)");
+        }
         int surge = mode == UpgradeMode.ZERO_DOWNTIME ? DeploymentRules.resolve(maxSurge, replicas, true, "25%") : 0;
         if (surge == 0) {
             return Check.pass(SURGE_CAPACITY, BLOCK, s.name(), s.name() + ": no surge pods (" + mode + ")");

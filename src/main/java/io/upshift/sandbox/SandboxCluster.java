@@ -83,6 +83,7 @@ public class SandboxCluster extends ServiceSupport {
     private SandboxDeploymentController controller;
     private SandboxServiceProxy proxy;
     private SandboxJobController jobs;
+    private SandboxStatefulSetController statefulSets;
     private Path kubeconfig;
 
     public SandboxCluster(Settings settings, ObjectMapper yamlMapper, Clock clock) {
@@ -122,6 +123,9 @@ public class SandboxCluster extends ServiceSupport {
         // a Job's pod runs as long as a Deployment's takes to get ready, and an image that never gets ready fails it
         jobs = new SandboxJobController(client, settings.readinessDelay(), settings.brokenImagePattern(), clock);
         jobs.start();
+        statefulSets = new SandboxStatefulSetController(client, settings.readinessDelay(), settings.brokenImagePattern(),
+                clock);
+        statefulSets.start();
         proxy = new SandboxServiceProxy(client);
         dispatcher.connect(proxy, jobs);
         faultInjector.set(faultInjector.current()); // faults set before start: now the seeded images are known
@@ -152,6 +156,9 @@ public class SandboxCluster extends ServiceSupport {
         }
         if (jobs != null) {
             jobs.close();
+        }
+        if (statefulSets != null) {
+            statefulSets.close();
         }
         if (proxy != null) {
             proxy.close();
@@ -240,6 +247,10 @@ public class SandboxCluster extends ServiceSupport {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
                         .endMetadata().build()).create();
             }
+            if (service.workloadKind() == io.upshift.version.WorkloadKind.STATEFUL_SET) {
+                seeded += SandboxStatefulSets.seed(client, service, namespace, settings.replicas()) ? 1 : 0;
+                continue;
+            }
             if (client.apps().deployments().inNamespace(namespace).withName(service.deploymentName()).get() != null) {
                 continue;
             }
@@ -252,7 +263,7 @@ public class SandboxCluster extends ServiceSupport {
             client.apps().deployments().inNamespace(namespace).resource(rolledOut(created)).updateStatus();
             seeded++;
         }
-        LOG.info("Sandbox cluster seeded with {} Deployments of platform {} ({})", seeded, platform.version(),
+        LOG.info("Sandbox cluster seeded with {} workloads of platform {} ({})", seeded, platform.version(),
                 settings.seed());
     }
 

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox's job controller and kubelet for Jobs, reduced to timing: a Job's pod runs for the
- * sandbox's readiness delay (or the Job's {@value #DURATION_ANNOTATION} annotation) and then
+ * sandbox's readiness delay (or the Job's {@value #DURATION_ANNOTATION} annotation, or N seconds for a
+ * container that runs {@code sleep N}) and then
  * succeeds, unless its image matches the broken-image pattern, in which case it exits 1 and the Job
  * retries up to {@code backoffLimit} (default 6) before it fails ({@code BackoffLimitExceeded});
  * {@code activeDeadlineSeconds} fails it at its deadline ({@code DeadlineExceeded}). Each attempt is
@@ -247,7 +248,26 @@ final class SandboxJobController implements AutoCloseable {
     private Duration duration(Job job) {
         Map<String, String> annotations = job.getMetadata().getAnnotations();
         String annotated = annotations == null ? null : annotations.get(DURATION_ANNOTATION);
-        return annotated == null ? duration : Durations.parse(annotated);
+        if (annotated != null) {
+            return Durations.parse(annotated);
+        }
+        Duration sleeps = sleep(job.getSpec().getTemplate().getSpec().getContainers().get(0));
+        return sleeps != null ? sleeps : duration;
+    }
+
+    /** A container that runs {@code sleep <seconds>} (command, or command + args) takes that long, as on a node. */
+    static Duration sleep(Container c) {
+        List<String> words = new ArrayList<>();
+        if (c.getCommand() != null) {
+            words.addAll(c.getCommand());
+        }
+        if (c.getArgs() != null) {
+            words.addAll(c.getArgs());
+        }
+        if (words.size() == 2 && words.get(0).matches("(/(usr/)?bin/)?sleep") && words.get(1).matches("\\d{1,6}")) {
+            return Duration.ofSeconds(Long.parseLong(words.get(1)));
+        }
+        return null;
     }
 
     private static String uid(Job job) {

@@ -26,7 +26,18 @@ public record ServiceProgress(String name, String namespace, String deployment, 
         @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec fromSpec,
         @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec,
         // created from its template, or retired (null: changed in place)
-        @JsonInclude(JsonInclude.Include.NON_NULL) ServiceChange change) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) ServiceChange change,
+        // the workload that runs it (issue 13: StatefulSets); absent in older records: a Deployment
+        io.upshift.version.WorkloadKind kind) {
+
+    /** A service run by a Deployment. */
+    public ServiceProgress(String name, String namespace, String deployment, String container,
+            List<String> dependsOn, ServiceState state, String fromImage, String toImage, Integer replicas,
+            Integer minAvailable, Instant startedAt, Instant finishedAt, String message, String observedImage,
+            List<Pass> phases, WorkloadSpec fromSpec, WorkloadSpec toSpec, ServiceChange change) {
+        this(name, namespace, deployment, container, dependsOn, state, fromImage, toImage, replicas, minAvailable,
+                startedAt, finishedAt, message, observedImage, phases, fromSpec, toSpec, change, null);
+    }
 
     /** One pass over a service, from its start to its finish (null while it runs). */
     public record Pass(PassKind kind, Instant startedAt, Instant finishedAt) {
@@ -50,17 +61,21 @@ public record ServiceProgress(String name, String namespace, String deployment, 
     public ServiceProgress {
         dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
         phases = phases == null ? List.of() : List.copyOf(phases);
+        kind = kind == null ? io.upshift.version.WorkloadKind.DEPLOYMENT : kind;
     }
 
     /** True when the upgrade changes nothing on this service: same image, same spec. */
     @JsonIgnore
     public boolean changesNothing() {
-        return java.util.Objects.equals(fromImage, toImage) && change == null && java.util.Objects.equals(fromSpec, toSpec);
+        // the captured strategy is no change of the release: only what the version config says counts
+        return java.util.Objects.equals(fromImage, toImage) && change == null
+                && java.util.Objects.equals(WorkloadSpec.released(fromSpec), WorkloadSpec.released(toSpec));
     }
 
     public ServiceProgress with(ServiceState newState, String newMessage) {
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage, toImage,
-                replicas, minAvailable, startedAt, finishedAt, newMessage, observedImage, phases, fromSpec, toSpec, change);
+                replicas, minAvailable, startedAt, finishedAt, newMessage, observedImage, phases, fromSpec, toSpec, change,
+                kind);
     }
 
     /**
@@ -68,16 +83,16 @@ public record ServiceProgress(String name, String namespace, String deployment, 
      * upgrade starting it again) goes on: one pass, not two.
      */
     public ServiceProgress started(ServiceState newState, Phase phase, Instant at, String newMessage) {
-        PassKind kind = PassKind.of(phase);
-        boolean open = phases.stream().anyMatch(p -> p.kind() == kind && p.finishedAt() == null);
+        PassKind pass = PassKind.of(phase);
+        boolean open = phases.stream().anyMatch(p -> p.kind() == pass && p.finishedAt() == null);
         List<Pass> passes = phases;
         if (!open) {
             passes = new ArrayList<>(phases);
-            passes.add(new Pass(kind, at, null));
+            passes.add(new Pass(pass, at, null));
         }
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage,
                 toImage, replicas, minAvailable, startedAt == null ? at : startedAt, null, newMessage, observedImage,
-                passes, fromSpec, toSpec, change);
+                passes, fromSpec, toSpec, change, kind);
     }
 
     public ServiceProgress finished(ServiceState newState, Integer newReplicas, Integer newMinAvailable, Instant at,
@@ -90,12 +105,13 @@ public record ServiceProgress(String name, String namespace, String deployment, 
                 .map(p -> p.finishedAt() == null ? new Pass(p.kind(), p.startedAt(), at) : p).toList();
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, newState, fromImage, toImage,
                 newReplicas == null ? replicas : newReplicas, min, startedAt, at, newMessage, observedImage, closed,
-                fromSpec, toSpec, change);
+                fromSpec, toSpec, change, kind);
     }
 
     /** What the cluster reports for this service's Deployment now. */
     public ServiceProgress observed(String image, Integer observedReplicas) {
         return new ServiceProgress(name, namespace, deployment, container, dependsOn, state, fromImage, toImage,
-                observedReplicas, minAvailable, startedAt, finishedAt, message, image, phases, fromSpec, toSpec, change);
+                observedReplicas, minAvailable, startedAt, finishedAt, message, image, phases, fromSpec, toSpec, change,
+                kind);
     }
 }

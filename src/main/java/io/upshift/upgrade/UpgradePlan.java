@@ -60,7 +60,20 @@ public record UpgradePlan(String fromVersion, String targetVersion, UpgradeMode 
             List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget,
             @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec fromSpec,
             @JsonInclude(JsonInclude.Include.NON_NULL) WorkloadSpec toSpec,
-            @JsonIgnore ServiceChange change) {
+            @JsonIgnore ServiceChange change,
+            // the workload that runs it (issue 13: StatefulSets); null: a Deployment
+            io.upshift.version.WorkloadKind kind) {
+
+        public PlannedService {
+            kind = kind == null ? io.upshift.version.WorkloadKind.DEPLOYMENT : kind;
+        }
+
+        public PlannedService(String name, String namespace, String deployment, String container,
+                List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget,
+                WorkloadSpec fromSpec, WorkloadSpec toSpec, ServiceChange change) {
+            this(name, namespace, deployment, container, dependsOn, fromImage, toImage, replicas, alreadyAtTarget,
+                    fromSpec, toSpec, change, null);
+        }
 
         public PlannedService(String name, String namespace, String deployment, String container,
                 List<String> dependsOn, String fromImage, String toImage, int replicas, boolean alreadyAtTarget) {

@@ -8,12 +8,14 @@ import java.util.Map;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.RejectedException;
 import io.upshift.intake.DocumentReader;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.RolloutException;
 import io.upshift.kubernetes.ServiceChange;
+import io.upshift.kubernetes.StatefulSetRules;
 import io.upshift.kubernetes.WorkloadChanges;
 import io.upshift.kubernetes.WorkloadSpec;
 import io.upshift.store.PlatformVersion;
@@ -106,7 +108,7 @@ public class UpgradePlanner {
         for (String name : DependencyGraph.of(target).order()) {
             ServiceSpec spec = target.service(name).orElseThrow();
             String namespace = spec.namespaceOr(defaultNamespace);
-            Deployment d = byNamespace.computeIfAbsent(namespace, this::deployments).get(spec.deploymentName());
+            Deployment d = workload(byNamespace, namespace, spec.workloadKind(), spec.deploymentName());
             String from = null;
             int replicas = 0;
             boolean already = false;
@@ -133,7 +135,7 @@ public class UpgradePlanner {
                 }
             }
             planned.add(new UpgradePlan.PlannedService(name, namespace, spec.deploymentName(), spec.container(),
-                    spec.dependsOn(), from, spec.image(), replicas, already, fromSpec, toSpec, change));
+                    spec.dependsOn(), from, spec.image(), replicas, already, fromSpec, toSpec, change, spec.workloadKind()));
         }
         if (running != null) {
             planned.addAll(retired(running, target, byNamespace));
@@ -179,7 +181,7 @@ public class UpgradePlanner {
                 continue;
             }
             String namespace = spec.namespaceOr(defaultNamespace);
-            Deployment d = byNamespace.computeIfAbsent(namespace, this::deployments).get(spec.deploymentName());
+            Deployment d = workload(byNamespace, namespace, WorkloadKind.DEPLOYMENT, spec.deploymentName());
             if (d == null) {
                 continue;
             }
@@ -216,13 +218,14 @@ public class UpgradePlanner {
         List<String> problems = new ArrayList<>();
         for (String name : order.order()) {
             ServiceProgress s = original.service(name).orElseThrow();
-            Deployment d = byNamespace.computeIfAbsent(s.namespace(), this::deployments).get(s.deployment());
+            Deployment d = workload(byNamespace, s.namespace(), s.kind(), s.deployment());
             if (s.change() != null) {
                 planned.add(undo(s, d, order.dependsOn(name)));
                 continue;
             }
             if (d == null) {
-                problems.add(name + ": Deployment " + s.namespace() + "/" + s.deployment() + " not found in the cluster");
+                problems.add(name + ": " + s.kind().kubernetesName() + " " + s.namespace() + "/" + s.deployment()
+                        + " not found in the cluster");
                 continue;
             }
             try {
@@ -236,7 +239,7 @@ public class UpgradePlanner {
                         order.dependsOn(name), now, s.fromImage(), replicas,
                         now.equals(s.fromImage()) && replicas > 0 && DeploymentRules.rolledOut(d)
                                 && (back == null || back.matches(d, c) && sameConfigMaps(back, current)),
-                        current, back));
+                        current, back, null, s.kind()));
             } catch (RolloutException e) {
                 problems.add(name + ": " + e.getMessage());
             }
@@ -279,7 +282,7 @@ public class UpgradePlanner {
     public UpgradeRecord observe(UpgradeRecord record) {
         Map<String, Map<String, Deployment>> byNamespace = new HashMap<>();
         return record.mapServices(s -> {
-            Deployment d = byNamespace.computeIfAbsent(s.namespace(), this::deployments).get(s.deployment());
+            Deployment d = workload(byNamespace, s.namespace(), s.kind(), s.deployment());
             if (d == null) {
                 return s.observed(null, null);
             }
@@ -293,13 +296,22 @@ public class UpgradePlanner {
 
     /**
      * What a release may ask for that this Upshift does not do yet (docs/version-config.md: Releases):
-     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: StatefulSets.
+     * refused with every reason (422, {@code NOT_SUPPORTED}) rather than half done: a StatefulSet created
+     * from a template or retired (a StatefulSet changed in place is rolled).
      */
     static void refuseUnsupported(VersionConfig running, VersionConfig target) {
         List<String> reasons = new ArrayList<>();
         for (ServiceSpec s : target.services()) {
-            if (s.workloadKind() == WorkloadKind.STATEFUL_SET) {
-                reasons.add(s.name() + ": StatefulSets are not rolled by this version of Upshift yet");
+            if (s.workloadKind() == WorkloadKind.STATEFUL_SET && s.template() != null) {
+                reasons.add(s.name() + ": creating a StatefulSet from a template is not done by this version of Upshift"
+                        + " yet");
+            }
+        }
+        if (running != null) {
+            for (ServiceSpec s : running.services()) {
+                if (s.workloadKind() == WorkloadKind.STATEFUL_SET && target.service(s.name()).isEmpty()) {
+                    reasons.add(s.name() + ": retiring a StatefulSet is not done by this version of Upshift yet");
+                }
             }
         }
         if (!reasons.isEmpty()) {
@@ -341,6 +353,25 @@ public class UpgradePlanner {
 
     private static boolean sameConfigMaps(WorkloadSpec target, WorkloadSpec current) {
         return target.configMaps() == null || target.configMaps().equals(current.configMaps());
+    }
+
+    /**
+     * The service's workload as the namespace's one read of that kind has it (read once per plan); a
+     * StatefulSet as its Deployment-shaped view ({@link StatefulSetRules#asDeployment}), which the same rules read.
+     */
+    private Deployment workload(Map<String, Map<String, Deployment>> read, String namespace, WorkloadKind kind,
+            String name) {
+        return read.computeIfAbsent(kind.kubernetesName() + "/" + namespace,
+                k -> kind == WorkloadKind.STATEFUL_SET ? statefulSets(namespace) : deployments(namespace)).get(name);
+    }
+
+    private Map<String, Deployment> statefulSets(String namespace) {
+        Map<String, Deployment> byName = new HashMap<>();
+        for (StatefulSet s : client.apps().statefulSets().inNamespace(namespace).list().getItems()) {
+            byName.put(s.getMetadata().getName(),
+                    StatefulSetRules.asDeployment(s, DeploymentRules.DEFAULT_PROGRESS_DEADLINE_SECONDS));
+        }
+        return byName;
     }
 
     private Map<String, Deployment> deployments(String namespace) {

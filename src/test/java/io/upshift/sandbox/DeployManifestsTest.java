@@ -131,7 +131,7 @@ class DeployManifestsTest {
         assertThat(rules).containsOnlyKeys("platform/upshift-rollouts", "upshift/upshift-leader-election");
         // Deployments read and patched; the PodDisruptionBudgets and ResourceQuotas the pre-checks list
         // and for verification and the probes: the service proxy, Jobs (watched by name), their pod's log
-        assertThat(rules.get("platform/upshift-rollouts")).hasSize(10).anySatisfy(rule -> {
+        assertThat(rules.get("platform/upshift-rollouts")).hasSize(12).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getResources()).containsExactly("services/proxy");
             assertThat(rule.getVerbs()).containsExactly("get");
@@ -173,6 +173,16 @@ class DeployManifestsTest {
             assertThat(rule.getApiGroups()).containsExactly("");
             assertThat(rule.getResources()).containsExactly("services");
             assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "create", "delete");
+        }).anySatisfy(rule -> {
+            // a StatefulSet rolled as a Deployment is: read, patched, watched
+            assertThat(rule.getApiGroups()).containsExactly("apps");
+            assertThat(rule.getResources()).containsExactly("statefulsets");
+            assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "patch");
+        }).anySatisfy(rule -> {
+            // a StatefulSet's pod stuck at a reverted revision deleted (forced rollback)
+            assertThat(rule.getApiGroups()).containsExactly("");
+            assertThat(rule.getResources()).containsExactly("pods");
+            assertThat(rule.getVerbs()).containsExactly("delete");
         });
         assertThat(rules.get("upshift/upshift-leader-election")).anySatisfy(rule -> {
             assertThat(rule.getApiGroups()).containsExactly("coordination.k8s.io");

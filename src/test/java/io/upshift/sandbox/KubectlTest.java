@@ -103,6 +103,29 @@ class KubectlTest {
     }
 
     @Test
+    void rolloutStatusFollowsAStatefulSet() throws Exception {
+        try (KubernetesClient client = Sandbox.client(sandbox)) {
+            client.apps().statefulSets().inNamespace(Sandbox.NS).resource(SandboxStatefulSets.statefulSet("kv", Sandbox.NS,
+                    3, "kv", "registry.upshift.local/kv:1", null)).create();
+            Result created = kubectl("rollout", "status", "statefulset/kv", "-n", Sandbox.NS, "--timeout=20s");
+            assertThat(created.exit()).as(created.output()).isZero();
+            Result patched = kubectl("patch", "statefulset", "kv", "-n", Sandbox.NS, "--type=json", "-p",
+                    "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/image\",\"value\":\"registry.upshift.local/kv:2\"}]");
+            assertThat(patched.exit()).as(patched.output()).isZero();
+            Result r = kubectl("rollout", "status", "statefulset/kv", "-n", Sandbox.NS, "--timeout=20s");
+            assertThat(r.exit()).as(r.output()).isZero();
+            // kubectl judges the defaulted RollingUpdate (partition 0) "partitioned": done once 3 pods are updated
+            assertThat(r.output()).contains("roll out complete: 3 new pods have been updated");
+            assertThat(io.upshift.kubernetes.StatefulSetRules.rolledOut(client.apps().statefulSets().inNamespace(Sandbox.NS)
+                    .withName("kv").get())).isTrue();
+        }
+        Result pods = kubectl("get", "pods", "-n", Sandbox.NS, "-l", "app=kv", "-o",
+                "jsonpath={range .items[*]}{.metadata.name}={.metadata.labels.controller-revision-hash} {end}");
+        assertThat(pods.exit()).as(pods.output()).isZero();
+        assertThat(pods.output().trim().split(" ")).hasSize(3).allMatch(p -> p.startsWith("kv-"));
+    }
+
+    @Test
     void getServicesAndJobsListsThem() throws Exception {
         try (KubernetesClient client = Sandbox.client(sandbox)) {
             client.batch().v1().jobs().inNamespace("platform").resource(new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()

@@ -167,4 +167,16 @@ class SandboxServicesAndJobsTest {
     private static JobCondition condition(Job j, String type) {
         return j.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
     }
+
+    @Test
+    void aContainerThatSleepsRunsThatLong() {
+        java.util.function.BiFunction<List<String>, List<String>, Duration> sleep = (command, args) -> SandboxJobController
+                .sleep(new io.fabric8.kubernetes.api.model.ContainerBuilder().withName("job").withCommand(command)
+                        .withArgs(args).build());
+        assertThat(sleep.apply(List.of("sleep", "60"), null)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(sleep.apply(List.of("/bin/sleep"), List.of("5"))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(sleep.apply(List.of("/check"), null)).isNull();
+        assertThat(sleep.apply(List.of("sleep", "1h"), null)).isNull();
+        assertThat(sleep.apply(null, null)).isNull();
+    }
 }

@@ -73,7 +73,8 @@ class ReleaseServicesTest extends UpshiftTestSupport {
         return d.getSpec().getTemplate().getSpec().getContainers().get(0);
     }
 
-    private static JsonNode line(JsonNode record, String name) {
+    /** The record's line of a service (the other Release tests read it the same way). */
+    static JsonNode line(JsonNode record, String name) {
         for (JsonNode s : record.path("services")) {
             if (s.path("name").asText().equals(name)) {
                 return s;
@@ -92,6 +93,7 @@ class ReleaseServicesTest extends UpshiftTestSupport {
     void aFailingAfterJobRollsTheWholeSetBack() throws Exception {
         assertThat(post("/api/versions", "application/yaml", example("platform-5.1.2.02.yaml")).statusCode()).isIn(200, 201);
         Deployment metadataBefore = deployment("metadata");
+        Deployment configCenterBefore = deployment("config-center");
         Deployment schedulerBefore = deployment("scheduler");
         Service schedulerServiceBefore = service("scheduler");
         assertThat(schedulerBefore.getSpec().getReplicas()).isEqualTo(2);
@@ -123,6 +125,11 @@ class ReleaseServicesTest extends UpshiftTestSupport {
         Deployment metadata = deployment("metadata");
         assertThat(metadata.getSpec().getTemplate()).isEqualTo(metadataBefore.getSpec().getTemplate());
         assertThat(metadata.getSpec().getReplicas()).isEqualTo(metadataBefore.getSpec().getReplicas());
+        // and its strategy: the rolling steps set Upshift's maxSurge/maxUnavailable, the rollback puts the seeded 25%/25% back
+        assertThat(metadataBefore.getSpec().getStrategy().getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString("25%"));
+        assertThat(metadata.getSpec().getStrategy()).isEqualTo(metadataBefore.getSpec().getStrategy());
+        assertThat(deployment("config-center").getSpec().getStrategy()).isEqualTo(configCenterBefore.getSpec().getStrategy());
+        assertThat(deployment("config-center").getSpec().getTemplate()).isEqualTo(configCenterBefore.getSpec().getTemplate());
         for (String s : List.of("config-center", "auth", "data-service", "gateway")) {
             assertThat(container(deployment(s)).getImage()).isEqualTo("registry.upshift.local/dataphin/" + s + ":5.1.2.02");
         }
@@ -211,5 +218,40 @@ class ReleaseServicesTest extends UpshiftTestSupport {
         assertThat(container(scheduler).getImage()).isEqualTo("registry.upshift.local/dataphin/scheduler:5.1.2.02");
         assertThat(service("scheduler")).isNotNull();
         assertThat(container(deployment("metadata")).getResources()).as("none before 5.1.2.04, none again").isNull();
+        assertThat(deployment("metadata").getSpec().getStrategy().getRollingUpdate().getMaxSurge())
+                .as("the strategy 5.1.2.02 ran with").isEqualTo(new IntOrString("25%"));
+    }
+
+    @Test
+    @Order(4)
+    void aDowntimeRollbackDeletesTheCreatedServiceAndBringsThePrunedOneBack() throws Exception {
+        Deployment metadataBefore = deployment("metadata");
+        Deployment schedulerBefore = deployment("scheduler");
+        assertThat(post("/api/versions", "application/yaml", release("5.1.2.05",
+                "registry.upshift.local/dataphin/check:broken-5.1.2.05")).statusCode()).isIn(200, 201);
+
+        String id = body(postJson("/api/upgrades", "{\"targetVersion\":\"5.1.2.05\",\"acceptRisk\":true,"
+                + "\"mode\":\"DOWNTIME\"}")).path("id").asText();
+        JsonNode ended = awaitUpgrade(id, "ROLLED_BACK");
+
+        assertThat(ended.path("mode").asText()).isEqualTo("downtime");
+        assertThat(ended.path("message").asText()).startsWith("job check-5-1-2-05 (after the services) failed:");
+        assertThat(line(ended, "lineage").path("state").asText()).isEqualTo("ROLLED_BACK");
+        // created while the platform was down, deleted by the rollback with its Service
+        assertThat(deployment("lineage")).isNull();
+        assertThat(service("lineage")).isNull();
+        Deployment scheduler = deployment("scheduler");
+        assertThat(scheduler.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(scheduler.getStatus().getReadyReplicas()).isEqualTo(2);
+        assertThat(scheduler.getSpec().getTemplate()).isEqualTo(schedulerBefore.getSpec().getTemplate());
+        Deployment metadata = deployment("metadata");
+        assertThat(metadata.getSpec().getTemplate()).isEqualTo(metadataBefore.getSpec().getTemplate());
+        assertThat(metadata.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(metadata.getSpec().getStrategy()).isEqualTo(metadataBefore.getSpec().getStrategy());
+        assertThat(metadata.getStatus().getReadyReplicas()).isEqualTo(2);
+        String log = get("/api/upgrades/" + id + "/logs").body();
+        assertThat(log).contains("lineage: deleting what this upgrade created");
+        assertThat(log.indexOf("lineage: creating from its template")).isPositive()
+                .isLessThan(log.indexOf("lineage: deleting what this upgrade created"));
     }
 }

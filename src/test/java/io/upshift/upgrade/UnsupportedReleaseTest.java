@@ -25,19 +25,30 @@ class UnsupportedReleaseTest {
     }
 
     @Test
-    void refusesStatefulSetsWithEveryReason() throws Exception {
-        VersionConfig statefulSets = reader.read(new String(Files.readAllBytes(Path.of("examples", "platform-5.1.2.04.yaml")))
-                .replace("  - name: metadata\n", "  - name: metadata\n    kind: StatefulSet\n")
+    void refusesStatefulSetsCreatedOrRetiredWithEveryReason() throws Exception {
+        // 5.1.2.02 runs scheduler as a StatefulSet; 5.1.2.05 retires it and creates lineage as a StatefulSet
+        VersionConfig running = reader.read(new String(Files.readAllBytes(Path.of("examples", "platform-5.1.2.02.yaml")))
                 .replace("  - name: scheduler\n", "  - name: scheduler\n    kind: StatefulSet\n").getBytes(), null);
+        String target = new String(Files.readAllBytes(Path.of("examples", "platform-5.1.2.05.yaml")));
+        assertThat(target).contains("  - name: lineage\n").doesNotContain("  - name: scheduler\n");
+        VersionConfig created = reader.read(target.replace("  - name: lineage\n", "  - name: lineage\n    kind: StatefulSet\n")
+                .getBytes(), null);
 
         RejectedException e = catchThrowableOfType(RejectedException.class, () -> UpgradePlanner.refuseUnsupported(
-                example("platform-5.1.2.02.yaml"), statefulSets));
+                running, created));
 
         assertThat(e.code()).isEqualTo(RejectedException.Code.NOT_SUPPORTED);
         assertThat(e.status()).isEqualTo(422);
         assertThat(e.reasons()).containsExactly(
-                "metadata: StatefulSets are not rolled by this version of Upshift yet",
-                "scheduler: StatefulSets are not rolled by this version of Upshift yet");
+                "lineage: creating a StatefulSet from a template is not done by this version of Upshift yet",
+                "scheduler: retiring a StatefulSet is not done by this version of Upshift yet");
+    }
+
+    @Test
+    void letsThroughStatefulSetsChangedInPlace() throws Exception {
+        VersionConfig statefulSets = reader.read(new String(Files.readAllBytes(Path.of("examples", "platform-5.1.2.04.yaml")))
+                .replace("  - name: metadata\n", "  - name: metadata\n    kind: StatefulSet\n").getBytes(), null);
+        UpgradePlanner.refuseUnsupported(example("platform-5.1.2.02.yaml"), statefulSets);
     }
 
     @Test
