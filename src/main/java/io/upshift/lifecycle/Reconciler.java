@@ -575,7 +575,7 @@ public class Reconciler {
                     }
                     ServiceProgress s = services.get(name);
                     return steps.run(new ServiceStep(id, version, name, s.namespace(), s.deployment(), s.container(),
-                            plan.image(s), plan.action(), plan.spec(s), plan.change(s)), line -> log.append(id, line))
+                            plan.image(s), plan.action(), plan.spec(s), plan.change(s), plan.recordedImage(s)), line -> log.append(id, line))
                             .thenApply(Object.class::cast);
                 }, new DagListener<>() {
                     @Override
