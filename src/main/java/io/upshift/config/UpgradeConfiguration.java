@@ -154,7 +154,10 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
-            @PropertyInject("upshift.upgrade.threads") int threads) throws Exception {
+            @PropertyInject("upshift.upgrade.threads") int threads,
+            @PropertyInject("upshift.db.outage-retry") String outageRetry,
+            @PropertyInject("upshift.db.outage-max-retry") String outageMaxRetry,
+            @PropertyInject("upshift.db.outage-deadline") String outageDeadline) throws Exception {
         var executors = camel.getExecutorServiceManager();
         ExecutorService workers = executors.newFixedThreadPool(this, "upgrade", threads);
         Reconciler reconciler = new Reconciler(records, log, platform, lock, planner, ids,
@@ -163,6 +166,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
         reconciler.verifyWith(verifier);
         reconciler.probeWith(probes);
         reconciler.jobsWith(jobs);
+        reconciler.storageOutage(new Reconciler.StorageOutage(Durations.parse(outageRetry), Durations.parse(outageMaxRetry),
+                Durations.parse(outageDeadline)));
         ProducerTemplate template = camel.createProducerTemplate();
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");
