@@ -49,6 +49,11 @@ public class ErrorBodies {
 
     /** Writes {@code <target>.errors.json} for a rejected inbox file. */
     public void writeInboxErrors(String target, Exception exception) throws IOException {
+        archive.writeErrors(target, inboxErrors(exception));
+    }
+
+    /** The body of a rejected inbox file's {@code .errors.json}. */
+    public Map<String, Object> inboxErrors(Exception exception) {
         Map<String, Object> body = new LinkedHashMap<>();
         RejectedException rejected = rejection(exception);
         if (rejected != null) {
@@ -59,6 +64,6 @@ public class ErrorBodies {
             body.put("error", "could not be processed");
             body.put("reasons", List.of(String.valueOf(exception.getMessage())));
         }
-        archive.writeErrors(target, body);
+        return body;
     }
 }

@@ -41,6 +41,8 @@ public class InboxArchive {
     private final ObjectMapper json;
     private final Clock clock;
     private final Retention retention;
+    /** Files archived in a folder since it was last pruned: a burst is not listed once per file. */
+    private final Map<Path, Integer> sincePrune = new java.util.HashMap<>();
 
     public InboxArchive(Path inbox, ObjectMapper json, Clock clock, Retention retention) {
         this.inbox = inbox;
@@ -64,7 +66,13 @@ public class InboxArchive {
     /** The path, relative to the inbox, that the file consumer moves {@code fileName} to. */
     public synchronized String target(String folder, String fileName) throws IOException {
         Path dir = Files.createDirectories(inbox.resolve(folder));
-        prune(dir);
+        // pruned every tenth of max-archived files (at most every 100): within 10 % of the bound, not O(n) per file
+        int every = Math.max(1, Math.min(100, retention.maxFiles() / 10));
+        int since = sincePrune.merge(dir, 1, Integer::sum);
+        if (since == 1 || since > every) {
+            prune(dir);
+            sincePrune.put(dir, 1);
+        }
         String safe = safeName(fileName);
         int dot = safe.lastIndexOf('.');
         String base = dot > 0 ? safe.substring(0, dot) : safe;
