@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -124,15 +123,17 @@ public class InboxArchive {
 
     /** Removes archived files past their age, then the oldest beyond the count (errors files go with theirs). */
     private void prune(Path dir) throws IOException {
-        List<Path> archived;
+        // each file's time read once (a comparator that reads it would stat a file per comparison)
+        List<Map.Entry<Path, FileTime>> archived;
         try (Stream<Path> files = Files.list(dir)) {
             archived = files.filter(p -> !p.getFileName().toString().endsWith(ERRORS))
-                    .sorted(Comparator.comparing(InboxArchive::modified).reversed()).toList();
+                    .map(p -> Map.entry(p, modified(p)))
+                    .sorted(Map.Entry.<Path, FileTime>comparingByValue().reversed()).toList();
         }
         FileTime oldest = FileTime.from(clock.instant().minus(retention.maxAge()));
         for (int i = 0; i < archived.size(); i++) {
-            Path file = archived.get(i);
-            if (i >= retention.maxFiles() - 1 || modified(file).compareTo(oldest) < 0) {
+            Path file = archived.get(i).getKey();
+            if (i >= retention.maxFiles() - 1 || archived.get(i).getValue().compareTo(oldest) < 0) {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(file.resolveSibling(file.getFileName() + ERRORS));
             }
