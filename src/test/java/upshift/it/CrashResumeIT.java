@@ -385,9 +385,7 @@ class CrashResumeIT {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
-                .encodeToString((Processes.OPERATOR + ":" + Processes.PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return Processes.send(http, request);
     }
 
     private URI uri(String path) {

@@ -67,6 +67,14 @@ final class Processes {
         }
     }
 
+    /** A request as the IT operator (HTTP Basic), bounded by 10 s. */
+    static java.net.http.HttpResponse<String> send(java.net.http.HttpClient http, java.net.http.HttpRequest.Builder request)
+            throws IOException, InterruptedException {
+        request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((OPERATOR + ":" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -76,6 +76,15 @@ public class IntakeConfiguration implements CamelConfiguration {
         return new ErrorBodies(archive);
     }
 
+    /** The inbox consumer's exception handler: files handled but not archived (issue 19). */
+    @BindToRegistry(value = "inboxFaults", lazy = true)
+    public io.upshift.intake.InboxFaults inboxFaults(@BeanInject("inboxArchive") InboxArchive archive,
+            @BeanInject("errorBodies") ErrorBodies errors, @BeanInject("unarchivableNames") io.upshift.intake.UnarchivableNames names,
+            @BeanInject("metricsRegistry") io.micrometer.core.instrument.MeterRegistry registry,
+            @PropertyInject("upshift.inbox.dir") String inboxDir, @PropertyInject("upshift.inbox.max-unarchived") int maxRemembered) {
+        return new io.upshift.intake.InboxFaults(archive, errors, names, Path.of(inboxDir), registry, maxRemembered);
+    }
+
     @BindToRegistry(value = "unarchivableNames", lazy = true)
     public io.upshift.intake.UnarchivableNames unarchivableNames(@BeanInject("inboxArchive") InboxArchive archive,
             @BeanInject("errorBodies") ErrorBodies errors, @PropertyInject("upshift.inbox.dir") String inboxDir) {

@@ -97,6 +97,18 @@ public class KubernetesConfiguration implements CamelConfiguration {
         return rolloutsBean(camelContext);
     }
 
+    /**
+     * Upshift's one retry of Kubernetes API calls for everything but a rollout's own (the planner, the pre-checks,
+     * the snapshot, Jobs): the same {@code upshift.kubernetes.retry-*} policy and metric as the rollouts', on a
+     * worker pool of its own.
+     */
+    @BindToRegistry("kubernetesRetry")
+    public ApiRetry kubernetesRetry(CamelContext camelContext) {
+        return new ApiRetry(retryPolicy(), camelContext.getExecutorServiceManager().newCachedThreadPool(this,
+                "kubernetes-api"), clock(camelContext), () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble(),
+                retryListener(camelContext));
+    }
+
     @BindToRegistry("rollService")
     public RollServiceProcessor rollService(CamelContext camelContext) {
         return new RollServiceProcessor(rolloutsBean(camelContext));
@@ -107,14 +119,20 @@ public class KubernetesConfiguration implements CamelConfiguration {
             Rollouts.Settings settings = new Rollouts.Settings(maxUnavailable, maxSurge,
                     Durations.parse(rolloutTimeout), Durations.parse(deadlineGrace), retryAttempts,
                     Durations.parse(retryBackoff), Durations.parse(statefulSetProgressDeadline));
-            ApiRetry.Policy retry = new ApiRetry.Policy(retryAttempts, Durations.parse(retryBackoff),
-                    Durations.parse(retryMaxBackoff), Durations.parse(retryDeadline));
             rollouts = new Rollouts(client(camelContext), settings, mapper(camelContext, "jsonMapper"),
-                    clock(camelContext), retry, new KubernetesRetryMetrics(
-                            camelContext.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class)));
+                    clock(camelContext), retryPolicy(), retryListener(camelContext));
             addService(camelContext, rollouts);
         }
         return rollouts;
+    }
+
+    private ApiRetry.Policy retryPolicy() {
+        return new ApiRetry.Policy(retryAttempts, Durations.parse(retryBackoff), Durations.parse(retryMaxBackoff),
+                Durations.parse(retryDeadline));
+    }
+
+    private static ApiRetry.Listener retryListener(CamelContext camelContext) {
+        return new KubernetesRetryMetrics(camelContext.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class));
     }
 
     private synchronized KubernetesClient client(CamelContext camelContext) {

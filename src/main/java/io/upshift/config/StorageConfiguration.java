@@ -39,6 +39,9 @@ public class StorageConfiguration implements CamelConfiguration {
     @PropertyInject(value = "upshift.db.pool-size", defaultValue = "10")
     private int poolSize;
 
+    @PropertyInject(value = "upshift.db.connection-timeout", defaultValue = "5s")
+    private String connectionTimeout;
+
     private final SqlStatementMetrics statements = new SqlStatementMetrics();
 
     /** Every statement run through {@code dataSource} (the metrics configuration binds it to the registry). */
@@ -58,6 +61,8 @@ public class StorageConfiguration implements CamelConfiguration {
         config.setUsername(user);
         config.setPassword(password.isEmpty() && embedded(url) ? data.embeddedPassword(url, user) : password);
         config.setMaximumPoolSize(poolSize);
+        // the longest any statement waits for a connection while the database is unreachable (Hikari's default: 30 s)
+        config.setConnectionTimeout(io.upshift.kubernetes.Durations.parse(connectionTimeout).toMillis());
         HikariDataSource dataSource = new HikariDataSource(config);
         Flyway.configure().dataSource(dataSource)
                 .locations("classpath:db/migration", "classpath:db/vendor/" + vendor(dataSource))

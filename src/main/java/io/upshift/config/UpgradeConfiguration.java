@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.kubernetes.ApiRetry;
 import io.upshift.cluster.Signal;
 import io.upshift.cluster.Signals;
 import io.upshift.intake.DocumentReader;
@@ -110,8 +111,9 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @BeanInject("compatibility") Compatibility compatibility,
             @BeanInject("kubernetesClient") KubernetesClient client,
             @PropertyInject("upshift.kubernetes.namespace") String namespace,
-            @BeanInject("upgradeRequestReader") DocumentReader<UpgradeRequest> reader) {
-        return new UpgradePlanner(versions, platform, upgrades, compatibility, client, namespace, reader);
+            @BeanInject("upgradeRequestReader") DocumentReader<UpgradeRequest> reader,
+            @BeanInject("kubernetesRetry") ApiRetry retry) {
+        return new UpgradePlanner(versions, platform, upgrades, compatibility, client, namespace, reader, retry);
     }
 
     /** The pre-checks: their reads of the cluster run in parallel on a small pool of their own. */
@@ -119,9 +121,9 @@ public class UpgradeConfiguration implements CamelConfiguration {
     public Prechecker prechecker(CamelContext camel, @BeanInject("kubernetesClient") KubernetesClient client,
             @BeanInject("upgradeRecords") UpgradeRecords records, @BeanInject("versionStore") VersionStore versions,
             @PropertyInject("upshift.rollout.max-surge") String maxSurge,
-            @PropertyInject("upshift.precheck.threads") int threads) {
+            @PropertyInject("upshift.precheck.threads") int threads, @BeanInject("kubernetesRetry") ApiRetry retry) {
         return new Prechecker(client, records, versions, maxSurge,
-                camel.getExecutorServiceManager().newFixedThreadPool(this, "prechecks", threads));
+                camel.getExecutorServiceManager().newFixedThreadPool(this, "prechecks", threads), retry);
     }
 
     /** A release's jobs: Jobs created, watched and read on a small pool of their own; nothing waits on a running Job. */
@@ -129,10 +131,10 @@ public class UpgradeConfiguration implements CamelConfiguration {
     public UpgradeJobs upgradeJobs(CamelContext camel, @BeanInject("kubernetesClient") KubernetesClient client,
             @PropertyInject("upshift.jobs.timeout") String timeout,
             @PropertyInject("upshift.jobs.keep-for") String keepFor,
-            @PropertyInject("upshift.jobs.log-lines") int logLines) {
+            @PropertyInject("upshift.jobs.log-lines") int logLines, @BeanInject("kubernetesRetry") ApiRetry retry) {
         var executors = camel.getExecutorServiceManager();
         VerifyJobs jobs = new VerifyJobs(client, executors.newSingleThreadScheduledExecutor(this, "upgrade-job-timers"),
-                executors.newFixedThreadPool(this, "upgrade-jobs", 2), logLines);
+                executors.newFixedThreadPool(this, "upgrade-jobs", 2), logLines, retry);
         return new UpgradeJobs(jobs, new UpgradeJobs.Settings(Durations.parse(timeout), Durations.parse(keepFor)));
     }
 
@@ -152,7 +154,10 @@ public class UpgradeConfiguration implements CamelConfiguration {
             @PropertyInject("upshift.upgrade.parallelism") int parallelism,
             @PropertyInject("upshift.upgrade.rollback-on-failure") boolean rollbackOnFailure,
             @PropertyInject("upshift.upgrade.start-delay") String startDelay,
-            @PropertyInject("upshift.upgrade.threads") int threads) throws Exception {
+            @PropertyInject("upshift.upgrade.threads") int threads,
+            @PropertyInject("upshift.db.outage-retry") String outageRetry,
+            @PropertyInject("upshift.db.outage-max-retry") String outageMaxRetry,
+            @PropertyInject("upshift.db.outage-deadline") String outageDeadline) throws Exception {
         var executors = camel.getExecutorServiceManager();
         ExecutorService workers = executors.newFixedThreadPool(this, "upgrade", threads);
         Reconciler reconciler = new Reconciler(records, log, platform, lock, planner, ids,
@@ -161,6 +166,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
         reconciler.verifyWith(verifier);
         reconciler.probeWith(probes);
         reconciler.jobsWith(jobs);
+        reconciler.storageOutage(new Reconciler.StorageOutage(Durations.parse(outageRetry), Durations.parse(outageMaxRetry),
+                Durations.parse(outageDeadline)));
         ProducerTemplate template = camel.createProducerTemplate();
         template.start();
         Endpoint loop = camel.getEndpoint("seda:reconcile");
@@ -213,8 +220,8 @@ public class UpgradeConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "platformSnapshot", lazy = true)
     public PlatformSnapshot platformSnapshot(@BeanInject("kubernetesClient") KubernetesClient client,
             @BeanInject("platformVersion") PlatformVersion platform, @BeanInject("versionStore") VersionStore versions,
-            @PropertyInject("upshift.kubernetes.namespace") String namespace) {
-        return new PlatformSnapshot(client, platform, versions, namespace);
+            @PropertyInject("upshift.kubernetes.namespace") String namespace, @BeanInject("kubernetesRetry") ApiRetry retry) {
+        return new PlatformSnapshot(client, platform, versions, namespace, retry);
     }
 
     @BindToRegistry(value = "versionDiffs", lazy = true)

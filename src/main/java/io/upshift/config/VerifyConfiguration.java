@@ -3,6 +3,7 @@ package io.upshift.config;
 import java.time.Clock;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.kubernetes.ApiRetry;
 import io.upshift.kubernetes.Durations;
 import io.upshift.kubernetes.ServiceProxy;
 import io.upshift.kubernetes.VerifyJobs;
@@ -55,10 +56,11 @@ public class VerifyConfiguration implements CamelConfiguration {
             @PropertyInject("upshift.verify.retry-delay") String retryDelay,
             @PropertyInject("upshift.verify.job-timeout") String jobTimeout,
             @PropertyInject("upshift.verify.log-lines") int logLines,
-            @PropertyInject("upshift.verify.parallelism") int parallelism) {
+            @PropertyInject("upshift.verify.parallelism") int parallelism,
+            @BeanInject("kubernetesRetry") ApiRetry retry) {
         var executors = camel.getExecutorServiceManager();
         VerifyJobs jobs = new VerifyJobs(client, executors.newSingleThreadScheduledExecutor(this, "verify-timers"),
-                executors.newFixedThreadPool(this, "verify", 2), logLines);
+                executors.newFixedThreadPool(this, "verify", 2), logLines, retry);
         return new Verifier(versions, proxy, jobs, clock, new Verifier.Settings(Durations.parse(httpTimeout),
                 Durations.parse(retryDelay), Durations.parse(jobTimeout), parallelism));
     }

@@ -33,14 +33,27 @@ public class ErrorBodies {
         return Failures.find(thrown, RejectedException.class).orElse(null);
     }
 
-    /** A 500 answer: what failed stays in the log; the caller gets a reference to find it. */
+    /**
+     * A 500 answer: what failed stays in the log; the caller gets a reference to find it. The database unreachable
+     * is a 503 that says so (issue 19): the caller may try again.
+     */
     public Map<String, Object> internal(Exchange exchange) {
+        if (io.upshift.store.Jdbc.isUnreachable(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 503);
+            return Map.of("error", "the database cannot be reached", "code", RejectedException.Code.STORAGE_UNAVAILABLE.name(),
+                    "reasons", List.of("try again shortly; see the Upshift log, reference " + exchange.getExchangeId()));
+        }
         return Map.of("error", "internal error",
                 "reasons", List.of("see the Upshift log, reference " + exchange.getExchangeId()));
     }
 
     /** Writes {@code <target>.errors.json} for a rejected inbox file. */
     public void writeInboxErrors(String target, Exception exception) throws IOException {
+        archive.writeErrors(target, inboxErrors(exception));
+    }
+
+    /** The body of a rejected inbox file's {@code .errors.json}. */
+    public Map<String, Object> inboxErrors(Exception exception) {
         Map<String, Object> body = new LinkedHashMap<>();
         RejectedException rejected = rejection(exception);
         if (rejected != null) {
@@ -51,6 +64,6 @@ public class ErrorBodies {
             body.put("error", "could not be processed");
             body.put("reasons", List.of(String.valueOf(exception.getMessage())));
         }
-        archive.writeErrors(target, body);
+        return body;
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -41,6 +40,8 @@ public class InboxArchive {
     private final ObjectMapper json;
     private final Clock clock;
     private final Retention retention;
+    /** Files archived in a folder since it was last pruned: a burst is not listed once per file. */
+    private final Map<Path, Integer> sincePrune = new java.util.HashMap<>();
 
     public InboxArchive(Path inbox, ObjectMapper json, Clock clock, Retention retention) {
         this.inbox = inbox;
@@ -64,7 +65,13 @@ public class InboxArchive {
     /** The path, relative to the inbox, that the file consumer moves {@code fileName} to. */
     public synchronized String target(String folder, String fileName) throws IOException {
         Path dir = Files.createDirectories(inbox.resolve(folder));
-        prune(dir);
+        // pruned every tenth of max-archived files (at most every 100): within 10 % of the bound, not O(n) per file
+        int every = Math.max(1, Math.min(100, retention.maxFiles() / 10));
+        int since = sincePrune.merge(dir, 1, Integer::sum);
+        if (since == 1 || since > every) {
+            prune(dir);
+            sincePrune.put(dir, 1);
+        }
         String safe = safeName(fileName);
         int dot = safe.lastIndexOf('.');
         String base = dot > 0 ? safe.substring(0, dot) : safe;
@@ -116,15 +123,17 @@ public class InboxArchive {
 
     /** Removes archived files past their age, then the oldest beyond the count (errors files go with theirs). */
     private void prune(Path dir) throws IOException {
-        List<Path> archived;
+        // each file's time read once (a comparator that reads it would stat a file per comparison)
+        List<Map.Entry<Path, FileTime>> archived;
         try (Stream<Path> files = Files.list(dir)) {
             archived = files.filter(p -> !p.getFileName().toString().endsWith(ERRORS))
-                    .sorted(Comparator.comparing(InboxArchive::modified).reversed()).toList();
+                    .map(p -> Map.entry(p, modified(p)))
+                    .sorted(Map.Entry.<Path, FileTime>comparingByValue().reversed()).toList();
         }
         FileTime oldest = FileTime.from(clock.instant().minus(retention.maxAge()));
         for (int i = 0; i < archived.size(); i++) {
-            Path file = archived.get(i);
-            if (i >= retention.maxFiles() - 1 || modified(file).compareTo(oldest) < 0) {
+            Path file = archived.get(i).getKey();
+            if (i >= retention.maxFiles() - 1 || archived.get(i).getValue().compareTo(oldest) < 0) {
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(file.resolveSibling(file.getFileName() + ERRORS));
             }

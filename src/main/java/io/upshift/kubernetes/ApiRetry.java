@@ -89,6 +89,28 @@ public final class ApiRetry {
         return policy;
     }
 
+    /** The same retry (policy, listener) with its calls run on {@code other}: a caller's own pool. */
+    public ApiRetry on(Executor other) {
+        return new ApiRetry(policy, other, clock, random, listener);
+    }
+
+    /**
+     * For a caller that cannot go on without the answer (a plan, a pre-check, a snapshot, a Job's read): {@link #call}
+     * and wait for it. The wait is bounded: no retry starts past the policy's deadline and each try by the client's
+     * request timeout. The last failure is thrown as it was.
+     */
+    public <T> T get(String operation, Supplier<T> op) {
+        try {
+            return call(operation, op).join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable failure = Failures.unwrap(e);
+            if (failure instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
     /** Runs {@code op} on the worker, again after a transient failure; the future fails with the last failure as it was. */
     public <T> CompletableFuture<T> call(String operation, Supplier<T> op) {
         return attempt(operation, op, clock.instant(), 0);

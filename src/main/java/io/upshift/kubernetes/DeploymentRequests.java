@@ -84,6 +84,11 @@ final class DeploymentRequests {
                 return cached;
             }
         }
+        return readFromServer(namespace, name);
+    }
+
+    /** From the API server, whatever the cache holds (to confirm what a cached copy seems to say). */
+    Deployment readFromServer(String namespace, String name) {
         Deployment d = server.get(namespace, name);
         if (d == null) {
             throw new DeploymentNotFoundException(namespace, name);

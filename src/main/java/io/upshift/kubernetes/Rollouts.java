@@ -166,7 +166,7 @@ public class Rollouts extends ServiceSupport {
         CompletableFuture<StepResult> update() {
             boolean configMaps = step.spec() != null && step.spec().configMaps() != null
                     && step.action() != StepAction.SCALE_DOWN;
-            return call("read", this::read).thenCompose(d -> configMaps
+            return call("read", this::read).thenCompose(this::judged).thenCompose(d -> configMaps
                     ? call("apply the ConfigMaps of", () -> configMaps().apply(step.spec(), step.upgradeId())).thenApply(x -> d)
                     : CompletableFuture.completedFuture(d)).thenCompose(d -> {
                 fromImage = container(d).getImage();
@@ -306,7 +306,7 @@ public class Rollouts extends ServiceSupport {
         private CompletableFuture<StepResult> downtime(Deployment d) {
             CompletableFuture<Deployment> down = DeploymentRules.scaledDown(d) ? CompletableFuture.completedFuture(d)
                     : apply(d, scaleDownPatch(d), DeploymentWatches.Goal.SCALED_DOWN);
-            return down.thenCompose(x -> call("read", this::read))
+            return down.thenCompose(x -> call("read", this::read)).thenCompose(this::judged)
                     .thenCompose(zero -> apply(zero, scaleUpPatch(zero), DeploymentWatches.Goal.ROLLED_OUT))
                     .thenApply(done -> result(done, StepOutcome.ROLLED, minAvailable, "rolled with downtime from "
                             + fromImage + " to " + container(done).getImage() + ", "
@@ -318,7 +318,7 @@ public class Rollouts extends ServiceSupport {
             return call("watch", () -> {
                 waits.ensureInformer(namespace);
                 return waits.register(namespace, name, service(), goal, listener, settings.timeout());
-            }).thenCompose(wait -> call("patch", () -> patch(patch))
+            }).thenCompose(wait -> call("patch", () -> patch(patch)).exceptionallyCompose(this::judgeFailedPatch)
                     .thenCompose(patched -> {
                         Duration idle = Duration.ofSeconds(DeploymentRules.progressDeadlineSeconds(patched))
                                 .plus(settings.deadlineGrace());
@@ -347,6 +347,52 @@ public class Rollouts extends ServiceSupport {
                     });
         }
 
+        /**
+         * The Deployment as read, unless its container runs an image that is neither the one the record holds
+         * from before the upgrade nor the step's own: someone else set it (issue 19). Judged from what is stored
+         * and what the cluster reports, never from an earlier read, so an edit between a downtime upgrade's
+         * scale-down and its scale-up, or made while Upshift was down, is seen by the next step on the service.
+         * A read from the informer's cache that looks edited is confirmed by one from the API server.
+         */
+        private CompletableFuture<Deployment> judged(Deployment d) {
+            return editedElsewhere(d) == null ? CompletableFuture.completedFuture(d)
+                    : call("read", this::readFromServer).thenApply(this::notEditedElsewhere);
+        }
+
+        private Deployment notEditedElsewhere(Deployment d) {
+            String edited = editedElsewhere(d);
+            if (edited != null) {
+                throw new ForeignEditException(service() + ": " + waits.kindName() + " " + namespace + "/" + name
+                        + " was changed by someone else: " + edited);
+            }
+            return d;
+        }
+
+        private String editedElsewhere(Deployment d) {
+            String recorded = step.recordedImage();
+            if (recorded == null || step.image() == null) {
+                return null;
+            }
+            Container c = container(d);
+            return recorded.equals(c.getImage()) || step.image().equals(c.getImage()) ? null
+                    : "the image of container " + c.getName() + " is now " + c.getImage() + ", not " + recorded
+                            + " (before the upgrade) or " + step.image();
+        }
+
+        /**
+         * A patch the server refused (422: a {@code test} op failed, the Deployment changed since it was read): judged
+         * again from the Deployment as the API server has it now, so an edit by someone else is named as one.
+         */
+        private CompletableFuture<Deployment> judgeFailedPatch(Throwable error) {
+            Throwable failure = Failures.unwrap(error);
+            if (step.recordedImage() == null || Failures.find(failure, KubernetesClientException.class)
+                    .filter(k -> k.getCode() == 422).isEmpty()) {
+                return CompletableFuture.failedFuture(failure);
+            }
+            return call("read", this::readFromServer).thenApply(this::notEditedElsewhere)
+                    .thenCompose(now -> CompletableFuture.failedFuture(failure));
+        }
+
         /** What someone else changed that this step cannot live with, or null (issue 19: foreign edits). */
         private String foreignChange(Deployment d, DeploymentWatches.Goal goal) {
             // scaling down leaves the image as it was; rolling sets the step's
@@ -366,6 +412,10 @@ public class Rollouts extends ServiceSupport {
 
         private Deployment read() {
             return (stateful ? statefulSets : deployments).read(namespace, name);
+        }
+
+        private Deployment readFromServer() {
+            return (stateful ? statefulSets : deployments).readFromServer(namespace, name);
         }
 
         private Deployment patch(ArrayNode patch) {
@@ -437,6 +487,10 @@ public class Rollouts extends ServiceSupport {
             String path = "/spec/template/spec/containers/" + containerIndex(d);
             // the test op makes the patch fail rather than change another container if the list moved
             patch.addObject().put("op", "test").put("path", path + "/name").put("value", container(d).getName());
+            if (step.recordedImage() != null) {
+                // the image judged by notEditedElsewhere, read maybe from the informer's cache: an edit since fails the patch
+                patch.addObject().put("op", "test").put("path", path + "/image").put("value", container(d).getImage());
+            }
             patch.addObject().put("op", "replace").put("path", path + "/image").put("value", step.image());
             WorkloadSpec spec = step.spec();
             if (spec != null) {

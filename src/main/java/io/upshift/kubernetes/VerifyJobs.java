@@ -68,8 +68,12 @@ public class VerifyJobs {
     private final ScheduledExecutorService timers;
     private final Executor blocking;
     private final int logLines;
+    private final ApiRetry retry;
 
-    public VerifyJobs(KubernetesClient client, ScheduledExecutorService timers, Executor blocking, int logLines) {
+    /** Each request retried as {@code retry} says (a Job's create only when no answer came: a 409 is the same Job). */
+    public VerifyJobs(KubernetesClient client, ScheduledExecutorService timers, Executor blocking, int logLines,
+            ApiRetry retry) {
+        this.retry = retry; // its own worker: a retried call never waits for a thread of blocking, which waits for it
         this.client = client;
         this.timers = timers;
         this.blocking = blocking;
@@ -82,16 +86,23 @@ public class VerifyJobs {
         blocking.execute(() -> {
             try {
                 var jobs = client.batch().v1().jobs().inNamespace(spec.namespace());
-                try {
-                    jobs.resource(job(spec)).create();
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409) {
-                        throw e;
+                String what = "Job " + spec.namespace() + "/" + spec.name();
+                boolean created = retry.get("create " + what, () -> {
+                    try {
+                        jobs.resource(job(spec)).create();
+                        return true;
+                    } catch (KubernetesClientException e) {
+                        if (e.getCode() != 409) {
+                            throw e;
+                        }
+                        // created before a restart, or by a try whose answer was lost: the same run
+                        return false;
                     }
-                    // created before a restart: this is the same run, waited for (and read) again
-                    LOG.info("Job {}/{} exists already: waiting for it", spec.namespace(), spec.name());
+                });
+                if (!created) {
+                    LOG.info("{} exists already: waiting for it", what);
                 }
-                Watch watch = jobs.withName(spec.name()).watch(new Watcher<>() {
+                Watch watch = retry.get("watch " + what, () -> jobs.withName(spec.name()).watch(new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, Job job) {
                         end(job).ifPresent(c -> ended.complete(job));
@@ -103,9 +114,9 @@ public class VerifyJobs {
                             ended.completeExceptionally(cause);
                         }
                     }
-                });
+                }));
                 // the Job may have ended before the watch began
-                Job now = jobs.withName(spec.name()).get();
+                Job now = retry.get("read " + what, () -> jobs.withName(spec.name()).get());
                 if (now != null && end(now).isPresent()) {
                     ended.complete(now);
                 }
@@ -128,8 +139,9 @@ public class VerifyJobs {
         String log = logTail(spec);
         if (!spec.keep()) {
             try {
-                client.batch().v1().jobs().inNamespace(spec.namespace()).withName(spec.name())
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+                retry.get("delete Job " + spec.namespace() + "/" + spec.name(), () -> client.batch().v1().jobs()
+                        .inNamespace(spec.namespace()).withName(spec.name())
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
             } catch (RuntimeException e) {
                 LOG.warn("Could not delete Job {}/{}: {}", spec.namespace(), spec.name(), Failures.message(e));
             }
@@ -144,15 +156,16 @@ public class VerifyJobs {
     /** The last lines of the Job's latest pod's log; empty when none could be read. */
     private String logTail(Spec spec) {
         try {
-            List<Pod> pods = new ArrayList<>(client.pods().inNamespace(spec.namespace())
-                    .withLabel("job-name", spec.name()).list().getItems());
+            List<Pod> pods = new ArrayList<>(retry.get("list the pods of Job " + spec.namespace() + "/" + spec.name(),
+                    () -> client.pods().inNamespace(spec.namespace()).withLabel("job-name", spec.name()).list().getItems()));
             if (pods.isEmpty()) {
                 return "";
             }
             pods.sort((a, b) -> String.valueOf(a.getMetadata().getCreationTimestamp())
                     .compareTo(String.valueOf(b.getMetadata().getCreationTimestamp())));
             String name = pods.get(pods.size() - 1).getMetadata().getName();
-            String log = client.pods().inNamespace(spec.namespace()).withName(name).tailingLines(logLines).getLog();
+            String log = retry.get("read the log of pod " + spec.namespace() + "/" + name,
+                    () -> client.pods().inNamespace(spec.namespace()).withName(name).tailingLines(logLines).getLog());
             return log == null ? "" : log.strip();
         } catch (RuntimeException e) {
             return "(log not readable: " + Failures.message(e) + ")";

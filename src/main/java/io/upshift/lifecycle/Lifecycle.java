@@ -578,6 +578,14 @@ public final class Lifecycle {
             return action == StepAction.SCALE_DOWN ? null : previousImage ? s.fromSpec() : s.toSpec();
         }
 
+        /**
+         * The image a forward step may find besides its own: the one the record read before the upgrade. Null going
+         * back (a rollback restores whatever it finds) and for a scale-down (it leaves the image as it is).
+         */
+        public String recordedImage(ServiceProgress s) {
+            return previousImage || action == StepAction.SCALE_DOWN ? null : s.fromImage();
+        }
+
         /** A service created or retired: going back, what was created is removed and what was retired comes back. */
         public ServiceChange change(ServiceProgress s) {
             return s.change() == null ? null : previousImage ? s.change().undo() : s.change();

@@ -109,6 +109,19 @@ public class Reconciler {
     private Signals signals = (kind, id) -> { };
     /** This process is shutting down: it hands its upgrades over and takes none. */
     private volatile boolean draining;
+    /** Phase runs of every upgrade, numbered across runs: a step of a run dropped earlier never passes for one of a later run. */
+    private final java.util.concurrent.atomic.AtomicInteger generations = new java.util.concurrent.atomic.AtomicInteger();
+    /** Upgrades paused because the database could not be reached, and since when (issue 19). */
+    private final Map<String, Instant> paused = new ConcurrentHashMap<>();
+    private StorageOutage storageOutage = new StorageOutage(Duration.ofMillis(500), Duration.ofSeconds(10),
+            Duration.ofMinutes(10));
+
+    /**
+     * How an upgrade paused by a database outage is tried again: waits from {@code backoff}, doubled up to
+     * {@code maxBackoff}, for at most {@code deadline} (then it resumes at the next start, or on another replica).
+     */
+    public record StorageOutage(Duration backoff, Duration maxBackoff, Duration deadline) {
+    }
 
     public Reconciler(UpgradeRecords records, UpgradeLog log, PlatformVersion platform, PlatformLock lock,
             UpgradePlanner planner, UpgradeIds ids, Lifecycle lifecycle, Clock clock, int parallelism,
@@ -142,6 +155,16 @@ public class Reconciler {
     /** The jobs of a release (data migrations before, warm-ups after), run in the phases' graphs (wired by the configuration). */
     public void jobsWith(UpgradeJobs upgradeJobs) {
         this.jobs = upgradeJobs;
+    }
+
+    /** The retries of an upgrade paused by a database outage ({@code upshift.db.outage-*}, wired by the configuration). */
+    public void storageOutage(StorageOutage settings) {
+        this.storageOutage = settings;
+    }
+
+    /** Upgrades paused until the database answers again. */
+    public java.util.Set<String> paused() {
+        return java.util.Set.copyOf(paused.keySet());
     }
 
     /** Availability measured while upgrades change the cluster (wired by the configuration). */
@@ -207,6 +230,13 @@ public class Reconciler {
             } catch (LockLostException e) {
                 LOG.error("Upgrade {} lost the platform lock", id);
                 events.send(new Input.Event(id, new Input.LeaseLost(e.getMessage())));
+            } catch (RuntimeException e) {
+                if (!io.upshift.store.Jdbc.isUnreachable(e)) {
+                    throw e;
+                }
+                // the lease runs on; the event loop pauses the upgrade at its next write
+                LOG.warn("Upgrade {}: the platform lock's lease not renewed, the database cannot be reached: {}", id,
+                        Failures.message(Failures.root(e)));
             }
         }
     }
@@ -366,6 +396,10 @@ public class Reconciler {
 
     /** Step 1: the stored record and what this process has in flight; stale step events are marked irrelevant. */
     public Reconciliation read(Input.Event event) {
+        return stored(event.upgradeId(), () -> readStored(event));
+    }
+
+    private Reconciliation readStored(Input.Event event) {
         String id = event.upgradeId();
         Run run = runs.get(id);
         if (event.input() instanceof Input.HandOver h) {
@@ -416,6 +450,10 @@ public class Reconciler {
 
     /** Step 3: the log lines and the record (changed rows only). */
     public Reconciliation persist(Reconciliation r) {
+        return stored(r.event().upgradeId(), () -> persistDecided(r));
+    }
+
+    private Reconciliation persistDecided(Reconciliation r) {
         Decision d = measured(r.decision());
         // the lines first: once the record says the upgrade ended, its log (and event stream) has every line of it
         for (String line : d.log()) {
@@ -433,6 +471,10 @@ public class Reconciler {
 
     /** Step 4: the effects; answers the record (for a rollback: the new upgrade). */
     public UpgradeRecord act(Reconciliation r) {
+        return stored(r.event().upgradeId(), () -> actOn(r));
+    }
+
+    private UpgradeRecord actOn(Reconciliation r) {
         UpgradeRecord record = r.decision().next();
         String id = record.id();
         Run run = runs.get(id);
@@ -562,7 +604,8 @@ public class Reconciler {
         UpgradeRecord record = run.record;
         String id = record.id();
         Lifecycle.PhasePlan plan = Lifecycle.plan(record, phase);
-        int generation = ++run.generation;
+        run.generation = generations.incrementAndGet();
+        int generation = run.generation;
         run.inFlight = phase;
         Map<String, ServiceProgress> services = new LinkedHashMap<>();
         record.services().forEach(s -> services.put(s.name(), s));
@@ -575,7 +618,8 @@ public class Reconciler {
                     }
                     ServiceProgress s = services.get(name);
                     return steps.run(new ServiceStep(id, version, name, s.namespace(), s.deployment(), s.container(),
-                            plan.image(s), plan.action(), plan.spec(s), plan.change(s), s.kind()), line -> log.append(id, line))
+                            plan.image(s), plan.action(), plan.spec(s), plan.change(s), s.kind(), plan.recordedImage(s)),
+                            line -> log.append(id, line))
                             .thenApply(Object.class::cast);
                 }, new DagListener<>() {
                     @Override
@@ -647,6 +691,66 @@ public class Reconciler {
             });
         }
         return false;
+    }
+
+    // ---- the database unreachable (issue 19): the upgrade pauses, and is reconciled again once it answers
+
+    /**
+     * Runs one step of the loop; when the database cannot be reached the upgrade pauses ({@link #pause}) and the
+     * event is refused with {@code STORAGE_UNAVAILABLE} (503 to an operator's action; logged for the others).
+     */
+    private <T> T stored(String id, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (RuntimeException e) {
+            if (!io.upshift.store.Jdbc.isUnreachable(e)) {
+                throw e;
+            }
+            pause(id, e);
+            throw new RejectedException(RejectedException.Code.STORAGE_UNAVAILABLE, "the database cannot be reached",
+                    List.of("upgrade " + id + " is paused until it answers again: try again shortly"));
+        }
+    }
+
+    /**
+     * This process stops driving the upgrade: no step starts, and the steps in flight finish in the cluster with
+     * their events dropped, since what they would record could not be written. The lease runs on. Once the
+     * database answers, the upgrade is reconciled again from what is stored and what the cluster reports (a Restart,
+     * as after a crash): a step that finished meanwhile is found done, one cut short is run again.
+     */
+    private void pause(String id, RuntimeException cause) {
+        Run run = forget(id);
+        if (run != null) {
+            run.halt();
+        }
+        if (id != null && paused.putIfAbsent(id, clock.instant()) == null) {
+            LOG.warn("Upgrade {} paused: the database cannot be reached ({}); no step is judged until it answers, then "
+                    + "the upgrade is reconciled again", id, Failures.message(Failures.root(cause)));
+            resumeAfterOutage(id, 0);
+        }
+    }
+
+    private void resumeAfterOutage(String id, int attempt) {
+        long delay = Math.min(storageOutage.maxBackoff().toMillis(),
+                storageOutage.backoff().toMillis() << Math.min(attempt, 20));
+        timers.schedule(() -> {
+            Instant since = paused.getOrDefault(id, clock.instant());
+            try {
+                tryResume(id, false); // reads the record and takes the lock: both need the database
+                paused.remove(id);
+                LOG.info("Upgrade {}: the database answers again after {} s: reconciling the upgrade", id,
+                        Duration.between(since, clock.instant()).toSeconds());
+            } catch (RuntimeException e) {
+                if (io.upshift.store.Jdbc.isUnreachable(e)
+                        && Duration.between(since, clock.instant()).compareTo(storageOutage.deadline()) < 0) {
+                    resumeAfterOutage(id, attempt + 1);
+                } else {
+                    paused.remove(id);
+                    LOG.error("Upgrade {}: not resumed after the database outage ({}); it resumes at Upshift's next start, "
+                            + "or on another replica once its lease ends", id, Failures.message(Failures.root(e)));
+                }
+            }
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     private static Integer generation(Input input) {

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.kubernetes.ApiRetry;
 import io.upshift.Failures;
 import io.upshift.RejectedException;
 import io.upshift.kubernetes.DeploymentRules;
@@ -39,15 +40,16 @@ public class Prechecker {
     private final UpgradeRecords upgrades;
     private final VersionStore versions;
     private final IntOrString maxSurge;
-    private final Executor reads;
+    private final ApiRetry reads;
 
+    /** {@code reads}: the pool the reads run on in parallel, each retried as {@code retry} says. */
     public Prechecker(KubernetesClient client, UpgradeRecords upgrades, VersionStore versions, String maxSurge,
-            Executor reads) {
+            Executor reads, ApiRetry retry) {
         this.client = client;
         this.upgrades = upgrades;
         this.versions = versions;
         this.maxSurge = DeploymentRules.intOrPercent(maxSurge);
-        this.reads = reads;
+        this.reads = retry.on(reads);
     }
 
     /**
@@ -118,15 +120,16 @@ public class Prechecker {
     private CompletableFuture<NamespaceState> read(String ns, boolean withStatefulSets) {
         CompletableFuture<Map<String, Deployment>> statefulSets = !withStatefulSets
                 ? CompletableFuture.completedFuture(Map.of())
-                : CompletableFuture.supplyAsync(() -> client.apps().statefulSets().inNamespace(ns).list().getItems()
-                        .stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> StatefulSetRules
-                                .asDeployment(s, DeploymentRules.DEFAULT_PROGRESS_DEADLINE_SECONDS))), reads);
-        CompletableFuture<Map<String, Deployment>> deployments = CompletableFuture.supplyAsync(() -> client.apps()
-                .deployments().inNamespace(ns).list().getItems().stream()
-                .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity())), reads);
-        var budgets = CompletableFuture.supplyAsync(
-                () -> client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems(), reads);
-        var quotas = CompletableFuture.supplyAsync(() -> client.resourceQuotas().inNamespace(ns).list().getItems(), reads);
+                : reads.call("pre-checks: list StatefulSets in " + ns, () -> client.apps().statefulSets().inNamespace(ns)
+                        .list().getItems().stream().collect(Collectors.toMap(s -> s.getMetadata().getName(),
+                                s -> StatefulSetRules.asDeployment(s, DeploymentRules.DEFAULT_PROGRESS_DEADLINE_SECONDS))));
+        CompletableFuture<Map<String, Deployment>> deployments = reads.call("pre-checks: list Deployments in " + ns,
+                () -> client.apps().deployments().inNamespace(ns).list().getItems().stream()
+                        .collect(Collectors.toMap(d -> d.getMetadata().getName(), Function.identity())));
+        var budgets = reads.call("pre-checks: list PodDisruptionBudgets in " + ns,
+                () -> client.policy().v1().podDisruptionBudget().inNamespace(ns).list().getItems());
+        var quotas = reads.call("pre-checks: list ResourceQuotas in " + ns,
+                () -> client.resourceQuotas().inNamespace(ns).list().getItems());
         return CompletableFuture.allOf(deployments, budgets, quotas, statefulSets)
                 .thenApply(v -> new NamespaceState(ns, deployments.join(), budgets.join(), quotas.join(),
                         statefulSets.join()));

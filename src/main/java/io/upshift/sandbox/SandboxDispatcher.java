@@ -114,7 +114,13 @@ class SandboxDispatcher extends KubernetesCrudDispatcher {
                 return table(super.dispatch(request));
             }
         }
-        return super.dispatch(request);
+        try {
+            return super.dispatch(request);
+        } catch (io.fabric8.zjsonpatch.JsonPatchException e) {
+            // the CRUD dispatcher never answers a JSON patch whose test op fails; an API server answers 422
+            return document(422, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure")
+                    .withReason("Invalid").withCode(422).withMessage(e.getMessage()).build());
+        }
     }
 
     private MockResponse document(int status, Object document) {

@@ -159,6 +159,24 @@ public final class Jdbc {
         return UNIQUE_VIOLATION.equals(e.getSQLState());
     }
 
+    /**
+     * True when {@code failure} (or one of its causes) says the database could not be reached, as opposed to a
+     * statement it refused: no connection within the pool's timeout, a connection broken or refused, or SQLSTATE
+     * class 08 (connection exception).
+     */
+    public static boolean isUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Instant instant(ResultSet row, int column) throws SQLException {
         OffsetDateTime at = row.getObject(column, OffsetDateTime.class);
         return at == null ? null : at.toInstant();

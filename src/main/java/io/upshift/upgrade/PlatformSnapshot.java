@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.upshift.kubernetes.ApiRetry;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.WorkloadSpec;
 import io.upshift.store.PlatformVersion;
@@ -31,9 +32,11 @@ public class PlatformSnapshot {
     private final PlatformVersion platform;
     private final VersionStore versions;
     private final String defaultNamespace;
+    private final ApiRetry retry;
 
     public PlatformSnapshot(KubernetesClient client, PlatformVersion platform, VersionStore versions,
-            String defaultNamespace) {
+            String defaultNamespace, ApiRetry retry) {
+        this.retry = retry;
         this.client = client;
         this.platform = platform;
         this.versions = versions;
@@ -45,14 +48,16 @@ public class PlatformSnapshot {
         List<ServiceSpec> known = versions.find(current).map(VersionConfig::services).orElse(null);
         List<ServiceSpec> services = new ArrayList<>();
         if (known == null) {
-            for (Deployment d : client.apps().deployments().inNamespace(defaultNamespace).list().getItems()) {
+            for (Deployment d : retry.get("snapshot: list Deployments in " + defaultNamespace,
+                    () -> client.apps().deployments().inNamespace(defaultNamespace).list().getItems())) {
                 String name = d.getMetadata().getName();
                 services.add(observed(new ServiceSpec(name, null, List.of(), null, null, null), d));
             }
         } else {
             for (ServiceSpec s : known) {
-                Deployment d = client.apps().deployments().inNamespace(s.namespaceOr(defaultNamespace))
-                        .withName(s.deploymentName()).get();
+                String ns = s.namespaceOr(defaultNamespace);
+                Deployment d = retry.get("snapshot: read Deployment " + ns + "/" + s.deploymentName(),
+                        () -> client.apps().deployments().inNamespace(ns).withName(s.deploymentName()).get());
                 if (d != null) {
                     services.add(observed(s, d));
                 }

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.upshift.RejectedException;
 import io.upshift.intake.DocumentReader;
+import io.upshift.kubernetes.ApiRetry;
 import io.upshift.kubernetes.DeploymentRules;
 import io.upshift.kubernetes.RolloutException;
 import io.upshift.kubernetes.ServiceChange;
@@ -43,10 +44,12 @@ public class UpgradePlanner {
     private final KubernetesClient client;
     private final String defaultNamespace;
     private final DocumentReader<UpgradeRequest> reader;
+    private final ApiRetry retry;
 
     public UpgradePlanner(VersionStore versions, PlatformVersion platform, UpgradeRecords upgrades,
             Compatibility compatibility, KubernetesClient client, String defaultNamespace,
-            DocumentReader<UpgradeRequest> reader) {
+            DocumentReader<UpgradeRequest> reader, ApiRetry retry) {
+        this.retry = retry;
         this.versions = versions;
         this.platform = platform;
         this.upgrades = upgrades;
@@ -193,7 +196,8 @@ public class UpgradePlanner {
             }
             int replicas = DeploymentRules.desiredReplicas(d);
             io.fabric8.kubernetes.api.model.Service service = target.prunes()
-                    ? client.services().inNamespace(namespace).withName(spec.deploymentName()).get() : null;
+                    ? retry.get("plan: read Service " + namespace + "/" + spec.deploymentName(),
+                            () -> client.services().inNamespace(namespace).withName(spec.deploymentName()).get()) : null;
             boolean already = replicas == 0 && !target.prunes() && DeploymentRules.scaledDown(d);
             List<String> after = new ArrayList<>(target.services().stream().map(ServiceSpec::name).toList());
             after.addAll(before.dependents(name));
@@ -345,7 +349,8 @@ public class UpgradePlanner {
         Map<String, ConfigMap> found = new HashMap<>();
         if (spec != null && spec.configMaps() != null) {
             for (String name : spec.configMaps().keySet()) {
-                found.put(name, client.configMaps().inNamespace(namespace).withName(name).get());
+                found.put(name, retry.get("plan: read ConfigMap " + namespace + "/" + name,
+                        () -> client.configMaps().inNamespace(namespace).withName(name).get()));
             }
         }
         return found;
@@ -376,7 +381,8 @@ public class UpgradePlanner {
 
     private Map<String, Deployment> deployments(String namespace) {
         Map<String, Deployment> byName = new HashMap<>();
-        for (Deployment d : client.apps().deployments().inNamespace(namespace).list().getItems()) {
+        for (Deployment d : retry.get("plan: list Deployments in " + namespace,
+                () -> client.apps().deployments().inNamespace(namespace).list().getItems())) {
             byName.put(d.getMetadata().getName(), d);
         }
         return byName;

@@ -143,6 +143,37 @@ class RolloutsFaultsTest {
     }
 
     @Test
+    void anImageSetWhileTheServiceWasDownIsJudgedAgainstTheRecordedImageNotTaken() throws Exception {
+        create("downed", "50ms");
+        rollouts.execute(new ServiceStep("up-19", "2", "downed", NS, "downed", "svc", null, StepAction.SCALE_DOWN), null)
+                .get(30, TimeUnit.SECONDS);
+        // someone else sets an image between the scale-down and the scale-up (downtime mode)
+        String hotfix = "registry.upshift.local/dataphin/svc:hotfix";
+        client.apps().deployments().inNamespace(NS).withName("downed").edit(d -> new io.fabric8.kubernetes.api.model.apps
+                .DeploymentBuilder(d).editSpec().editTemplate().editSpec().editFirstContainer().withImage(hotfix)
+                .endContainer().endSpec().endTemplate().endSpec().build());
+        ServiceStep up = new ServiceStep("up-19", "2", "downed", NS, "downed", "svc", V2, StepAction.SCALE_UP, null, null, null, V1);
+
+        assertThatThrownBy(() -> rollouts.execute(up, null).get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(ForeignEditException.class)
+                .hasMessageContaining("downed: Deployment platform/downed was changed by someone else")
+                .hasMessageContaining("the image of container svc is now " + hotfix + ", not " + V1
+                        + " (before the upgrade) or " + V2);
+        // nothing overwritten, nothing scaled up
+        assertThat(Sandbox.image(client, "downed", "svc")).isEqualTo(hotfix);
+        assertThat(Sandbox.get(client, "downed").getSpec().getReplicas()).isZero();
+
+        // the same step on a Deployment at the recorded image (or, resumed, already at its own) goes on
+        client.apps().deployments().inNamespace(NS).withName("downed").edit(d -> new io.fabric8.kubernetes.api.model.apps
+                .DeploymentBuilder(d).editSpec().editTemplate().editSpec().editFirstContainer().withImage(V1)
+                .endContainer().endSpec().endTemplate().endSpec().build());
+        assertThat(rollouts.execute(up, null).get(30, TimeUnit.SECONDS).outcome()).isEqualTo(StepOutcome.ROLLED);
+        assertThat(rollouts.execute(up, null).get(30, TimeUnit.SECONDS).outcome()).isEqualTo(StepOutcome.ALREADY_AT_TARGET);
+        assertThat(Sandbox.image(client, "downed", "svc")).isEqualTo(V2);
+        assertThat(Sandbox.get(client, "downed").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
     void anAutoscalerChangingTheReplicasMidRolloutDoesNotFailAZeroDowntimeStep() throws Exception {
         create("scaled", "600ms");
         sandbox.faults(SandboxFaults.parse(Map.of("foreign-edit.after-writes", "1", "foreign-edit.replicas", "3")));
