@@ -96,7 +96,7 @@ public final class RecordReadBenchmark {
                     "registry.upshift.local/" + name + ":5.1.2.04", 2, 2, start, start.plusMillis(400),
                     "rolled, 2 ready, at least 2 available throughout", null,
                     List.of(new ServiceProgress.Pass(ServiceProgress.PassKind.ROLLING, start, start.plusMillis(400))),
-                    null, null));
+                    null, null, null));
         }
         return UpgradeRecord.accepted(id, "5.1.2.02", "5.1.2.04", UpgradeMode.ZERO_DOWNTIME, UpgradeMode.ZERO_DOWNTIME,
                 "same 5.1.2 line", "http", "bench", at, lines, null, 4, null, false)
