@@ -117,6 +117,10 @@ public class UpgradeRecords {
                         row -> row.getString(1), id)));
     }
 
+    public boolean exists(String id) {
+        return jdbc.one("SELECT 1 FROM upgrade_record WHERE id = ?", row -> true, id).isPresent();
+    }
+
     /** The record of {@code stored}, its services read into objects. */
     public UpgradeRecord typed(StoredRecord stored) {
         return stored.head().withServices(stored.serviceDocuments().stream()

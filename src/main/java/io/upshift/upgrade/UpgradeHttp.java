@@ -51,12 +51,10 @@ public class UpgradeHttp {
         }
     }
 
-    /** One upgrade, each waiting service saying what it waits for; 404 when unknown. */
-    public UpgradeRecord record(String id) {
-        return Waits.explain(records.find(id).orElseThrow(() -> unknown(id)));
-    }
-
-    /** {@link #record} as the API writes it, an ended upgrade's services copied as stored (RecordJson); 404 when unknown. */
+    /**
+     * One upgrade, each waiting service saying what it waits for, as the API writes it (an ended
+     * upgrade's services copied as stored: {@link RecordJson}); 404 when unknown.
+     */
     public RawJson recordBody(String id) {
         return recordJson.write(records.findStored(id).orElseThrow(() -> unknown(id)));
     }
@@ -70,7 +68,9 @@ public class UpgradeHttp {
 
     /** The log as text after line {@code after}; 404 when the upgrade is unknown. */
     public String logText(String id, Integer after) {
-        record(id);
+        if (!records.exists(id)) {
+            throw unknown(id);
+        }
         return log.text(id, after == null ? 0 : after);
     }
 

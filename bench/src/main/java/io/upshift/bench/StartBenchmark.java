@@ -103,7 +103,8 @@ public final class StartBenchmark {
         long rss = rssKiB(process.pid());
         long cpu = cpuMillis(process.pid());
         process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        // long: bin/upshift-server on Java 17 writes its class data archive as its first run exits
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
         if (ready < 0) {
