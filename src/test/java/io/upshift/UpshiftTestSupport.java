@@ -96,9 +96,10 @@ public abstract class UpshiftTestSupport extends CamelMainTestSupport {
         return "file:application.properties";
     }
 
+    /** None: application.properties names the configuration classes and route builders (no package scan). */
     @Override
     protected Class<?> getMainClass() {
-        return Upshift.class;
+        return null;
     }
 
     @AfterAll

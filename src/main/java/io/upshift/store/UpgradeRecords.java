@@ -106,6 +106,27 @@ public class UpgradeRecords {
         return first(jdbc.query("SELECT document FROM upgrade_record WHERE id = ?", row -> row.getString(1), id));
     }
 
+    /**
+     * One upgrade with its services' documents as stored, in two statements, none of them read into
+     * objects: what the API writes out as it is for an upgrade whose services no longer change.
+     */
+    public Optional<StoredRecord> findStored(String id) {
+        return jdbc.one("SELECT document FROM upgrade_record WHERE id = ?", row -> row.getString(1), id)
+                .map(document -> new StoredRecord(read(document, UpgradeRecord.class), jdbc.query(
+                        "SELECT document FROM upgrade_service WHERE upgrade_id = ? ORDER BY position",
+                        row -> row.getString(1), id)));
+    }
+
+    public boolean exists(String id) {
+        return jdbc.one("SELECT 1 FROM upgrade_record WHERE id = ?", row -> true, id).isPresent();
+    }
+
+    /** The record of {@code stored}, its services read into objects. */
+    public UpgradeRecord typed(StoredRecord stored) {
+        return stored.head().withServices(stored.serviceDocuments().stream()
+                .map(d -> read(d, ServiceProgress.class)).toList());
+    }
+
     public Optional<UpgradeRecord> findByIdempotencyKey(String key) {
         return key == null || key.isBlank() ? Optional.empty() : first(jdbc.query(
                 "SELECT document FROM upgrade_record WHERE idempotency_key = ?", row -> row.getString(1), key));

@@ -26,11 +26,13 @@ public class UpgradeHttp {
     private final UpgradeRecords records;
     private final UpgradeLog log;
     private final ObjectMapper json;
+    private final RecordJson recordJson;
 
     public UpgradeHttp(UpgradeRecords records, UpgradeLog log, ObjectMapper json) {
         this.records = records;
         this.log = log;
         this.json = json;
+        this.recordJson = new RecordJson(json, records);
     }
 
     /** JSON unless the body says YAML; anything else is 415 (the same rule as every upload). */
@@ -49,9 +51,12 @@ public class UpgradeHttp {
         }
     }
 
-    /** One upgrade, each waiting service saying what it waits for; 404 when unknown. */
-    public UpgradeRecord record(String id) {
-        return Waits.explain(records.find(id).orElseThrow(() -> unknown(id)));
+    /**
+     * One upgrade, each waiting service saying what it waits for, as the API writes it (an ended
+     * upgrade's services copied as stored: {@link RecordJson}); 404 when unknown.
+     */
+    public RawJson recordBody(String id) {
+        return recordJson.write(records.findStored(id).orElseThrow(() -> unknown(id)));
     }
 
     /** Page {@code page} (from 1) of the Upgrade Record, {@code size} records a page (default 20, at most 200). */
@@ -63,7 +68,9 @@ public class UpgradeHttp {
 
     /** The log as text after line {@code after}; 404 when the upgrade is unknown. */
     public String logText(String id, Integer after) {
-        record(id);
+        if (!records.exists(id)) {
+            throw unknown(id);
+        }
         return log.text(id, after == null ? 0 : after);
     }
 

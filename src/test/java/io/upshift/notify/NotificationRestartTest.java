@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upshift.Upshift;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,7 +109,7 @@ class NotificationRestartTest {
         p.setProperty("upshift.notify.attempts", "40");
         p.setProperty("upshift.notify.initial-delay", "200ms");
         p.setProperty("upshift.notify.max-delay", "2s");
-        Main main = new Main(Upshift.class);
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         main.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
         main.setOverrideProperties(p);

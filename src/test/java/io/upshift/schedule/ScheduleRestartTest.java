@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upshift.Upshift;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +74,7 @@ class ScheduleRestartTest {
         // release it on shutdown); a new instance (instanceId AUTO) recovers it once the cluster
         // counts the old one as gone: clusterCheckinInterval + 7.5 s after its last check-in.
         p.setProperty("camel.component.quartz.properties[org.quartz.jobStore.clusterCheckinInterval]", "1000");
-        Main main = new Main(Upshift.class);
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         main.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
         main.setOverrideProperties(p);

@@ -1,9 +1,11 @@
 package io.upshift.web;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
+import io.vertx.ext.auth.HashingStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,5 +59,21 @@ class DecoyHashTest {
         assertThat(passwords.decoyCounts()).containsExactlyInAnyOrder(1000, 1100, 1300);
         // a malformed stored hash fails like a wrong password, after a check at the current count
         assertThat(passwords.verify("$pbkdf2$broken", "any-password")).isFalse();
+    }
+
+    @Test
+    void theDecoyHasAStoredHashsShapeAndTheCheckAgainstItDerivesAKey() {
+        Passwords passwords = new Passwords(1000);
+        String decoy = passwords.decoyHash(1000);
+        String real = passwords.hash("some-password-1");
+        // same algorithm, count, salt and key lengths as a hash Vert.x made: the check costs the same
+        assertThat(lengths(decoy)).containsExactly(lengths(real));
+        assertThat(Passwords.iterations(decoy)).hasValue(1000);
+        // Vert.x reads it as a PBKDF2 hash and derives the key (an unreadable one would throw, costing nothing)
+        assertThat(HashingStrategy.load().verify(decoy, "some-password-1")).isFalse();
+    }
+
+    private static int[] lengths(String hash) {
+        return Arrays.stream(hash.split("\\$")).mapToInt(String::length).toArray();
     }
 }

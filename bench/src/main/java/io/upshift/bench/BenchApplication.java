@@ -15,7 +15,6 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upshift.Upshift;
 import io.upshift.sandbox.SandboxCluster;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -34,7 +33,7 @@ final class BenchApplication implements AutoCloseable {
 
     BenchApplication(Path work, Path seed, int parallelism, String readinessDelay) throws Exception {
         port = freePort();
-        main = new Main(Upshift.class);
+        main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties");
         main.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
         main.addOverrideProperty("camel.server.port", String.valueOf(port));
