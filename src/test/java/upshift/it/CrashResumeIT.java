@@ -256,11 +256,11 @@ class CrashResumeIT {
     @Order(5)
     void killedWhileAJobRunsTheRestartFindsItByNameAndWaitsForItWithoutRunningItTwice() throws Exception {
         assertThat(upshift.isAlive()).as("%s is alive", upshift).isTrue();
-        // a version-level before-job that runs 60 s (the sandbox runs `sleep N` for N seconds): long enough to
-        // outlive the crash and the restart's start-up
+        // a version-level before-job that runs 30 s (the sandbox runs `sleep N` for N seconds): long enough to
+        // outlive the crash and the restart's start-up (6-15 s: this class's other restarts, the crash soak's)
         importVersion(Files.readString(Path.of("examples", "platform-5.1.2.04.yaml")).replace("5.1.2.04", "5.1.2.07")
                 + "jobs:\n  before:\n    - name: migrate\n      image: registry.upshift.local/dataphin/migrations:5.1.2.07\n"
-                + "      command: [sleep, \"60\"]\n");
+                + "      command: [sleep, \"30\"]\n");
         String id = startUpgrade("5.1.2.07");
         String job = "migrate-" + id.toLowerCase() + "-1";
         try (KubernetesClient client = client()) {
