@@ -58,7 +58,7 @@ public class EventStreamHttp implements Handler<RoutingContext> {
                     + " (upshift.events.max-followers)", RETRY);
             return;
         }
-        ctx.vertx().executeBlocking(() -> records.find(id).isPresent(), false).onComplete(found -> {
+        ctx.vertx().executeBlocking(() -> records.exists(id), false).onComplete(found -> {
             if (found.failed() || !found.result()) {
                 streams.release();
                 if (found.failed()) {
