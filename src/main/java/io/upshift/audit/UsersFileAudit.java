@@ -1,14 +1,10 @@
 package io.upshift.audit;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +12,7 @@ import java.util.TreeMap;
 
 import io.upshift.LogText;
 import io.upshift.store.Jdbc;
+import io.upshift.web.Passwords;
 import io.upshift.web.UserFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +50,7 @@ public class UsersFileAudit {
             return List.of();
         }
         Map<String, UserChanges.Known> now = new TreeMap<>();
-        users.users().forEach((name, entry) -> now.put(name, new UserChanges.Known(entry.role(), digest(entry.password()))));
+        users.users().forEach((name, entry) -> now.put(name, new UserChanges.Known(entry.role(), Passwords.digest(entry.password()))));
         String owner = owner();
         try {
             return write(now, owner);
@@ -105,13 +102,4 @@ public class UsersFileAudit {
         }
     }
 
-    /** A digest of the stored hash: tells a changed password without keeping the hash a second time. */
-    private static String digest(String hash) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(String.valueOf(hash).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -3,8 +3,6 @@ package io.upshift.web;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -505,13 +503,7 @@ public class Access {
 
     /** What a session remembers of the password it was opened with: a digest of the stored hash. */
     private String credential(String name) {
-        String hash = users.find(name).map(UserFile.Entry::password).orElse("");
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(hash.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Passwords.digest(users.find(name).map(UserFile.Entry::password).orElse(""));
     }
 
     private static void redirect(RoutingContext ctx, String location) {

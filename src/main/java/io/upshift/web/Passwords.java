@@ -1,5 +1,8 @@
 package io.upshift.web;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
@@ -53,6 +56,19 @@ public final class Passwords {
     }
 
     /** The iteration count a stored hash names ({@code $pbkdf2$it=N$…}); empty when it names none. */
+    /**
+     * A digest of a stored hash (SHA-256, Base64): tells that a password changed without keeping the
+     * hash a second time (a session's credential, the audit trail's view of the users file).
+     */
+    public static String digest(String storedHash) {
+        try {
+            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(storedHash).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static OptionalInt iterations(String hash) {
         Matcher m = hash == null ? null : ITERATIONS.matcher(hash);
         return m != null && m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
